@@ -1,0 +1,91 @@
+/*
+ * cli.c - command-line dispatch, --help and --version.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "protocol/util.h"
+
+static const struct cmd_entry *const cli_commands[] = {
+	&cmd_serve_entry,
+};
+
+/* Print the overall help. */
+static void
+cli_print_help(void)
+{
+	size_t i;
+
+	printf("usage: heaplens [serve] [OPTIONS]\n");
+	for (i = 0; i < ARRAY_SIZE(cli_commands); i++)
+		printf("       heaplens %s %s\n", cli_commands[i]->name,
+		    cli_commands[i]->usage);
+	printf("       heaplens --help | --version\n\n"
+	    "heaplens is a language server for Go memory-leak hunting: it maps\n"
+	    "pprof profiles, GC traces, escape analysis and goroutine dumps to\n"
+	    "source lines for Emacs and Vim. Without a command it runs the\n"
+	    "server on stdin/stdout.\n\n"
+	    "Commands:\n");
+	for (i = 0; i < ARRAY_SIZE(cli_commands); i++)
+		printf("  %-10s %s\n", cli_commands[i]->name,
+		    cli_commands[i]->summary);
+	printf("\nRun 'heaplens COMMAND --help' for a command's options.\n"
+	    "Exit status: 0 success, 1 findings reported, 2 usage or input "
+	    "error.\n");
+}
+
+/* Print a command's help. */
+int
+cli_help(const struct cmd_entry *cmd)
+{
+	printf("usage: heaplens %s %s\n\n%s\n\n%s", cmd->name, cmd->usage,
+	    cmd->summary, cmd->help);
+	return 0;
+}
+
+/* Report a usage error. */
+int
+cli_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("heaplens: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: heaplens %s %s\n", cmd->name, cmd->usage);
+	return 2;
+}
+
+/* Dispatch the command line. */
+int
+cli_main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+		    strcmp(argv[1], "-h") == 0)) {
+			cli_print_help();
+			return 0;
+		}
+		if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+			printf("heaplens %s\n", HEAPLENS_VERSION);
+			return 0;
+		}
+		/* No command: the options are serve's. */
+		argv[0] = (char *)"serve";
+		return cmd_serve_entry.exec(argc, argv);
+	}
+	for (i = 0; i < ARRAY_SIZE(cli_commands); i++)
+		if (strcmp(argv[1], cli_commands[i]->name) == 0)
+			return cli_commands[i]->exec(argc - 1, argv + 1);
+	if (strcmp(argv[1], "help") == 0) {
+		cli_print_help();
+		return 0;
+	}
+	error("unknown command '%s' (see 'heaplens --help')", argv[1]);
+	return 2;
+}

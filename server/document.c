@@ -1,0 +1,109 @@
+/*
+ * document.c - open documents and the edits that keep them in sync.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "document.h"
+#include "protocol/json.h"
+#include "protocol/uri.h"
+
+/* Create a document. */
+struct document *
+document_new(const char *uri, const char *language, long long version,
+    const char *text, size_t len)
+{
+	struct document *d = xcalloc(1, sizeof *d);
+
+	d->uri = xstrdup(uri);
+	d->path = uri_to_path(uri, NULL);
+	d->language = xstrdup(language != NULL ? language : "");
+	d->version = version;
+	buf_init(&d->text);
+	line_index_init(&d->lines);
+	document_set_text(d, text, len);
+	return d;
+}
+
+/* Free a document. */
+void
+document_free(struct document *d)
+{
+	if (d == NULL)
+		return;
+	free(d->uri);
+	free(d->path);
+	free(d->language);
+	buf_release(&d->text);
+	line_index_release(&d->lines);
+	free(d);
+}
+
+/* Replace the whole text and re-index it. */
+void
+document_set_text(struct document *d, const char *text, size_t len)
+{
+	buf_reset(&d->text);
+	buf_add(&d->text, text, len);
+	line_index_build(&d->lines, d->text.data, d->text.len);
+	d->dirty = 1;
+}
+
+/* Convert a position to a byte offset. */
+size_t
+document_offset(const struct document *d, size_t line, size_t character)
+{
+	return position_to_offset(&d->lines, d->text.data, d->text.len, line,
+	    character);
+}
+
+/* Read a {line, character} object into *line and *character. */
+static int
+document_position(json_t *pos, size_t *line, size_t *character)
+{
+	long long l, c;
+
+	if (json_path_int(pos, "line", &l) != 0 ||
+	    json_path_int(pos, "character", &c) != 0 || l < 0 || c < 0)
+		return -1;
+	*line = (size_t)l;
+	*character = (size_t)c;
+	return 0;
+}
+
+/* Apply one content change. */
+int
+document_apply(struct document *d, json_t *change, char **cause)
+{
+	json_t *text = json_object_get(change, "text");
+	json_t *range = json_object_get(change, "range");
+	size_t sl, sc, el, ec, start, end, len;
+	struct buf next = BUF_INIT;
+
+	if (!json_is_object(change) || !json_is_string(text))
+		return set_cause(cause, "a content change needs a \"text\" "
+		    "string");
+	len = json_string_length(text);
+	if (range == NULL || json_is_null(range)) {
+		document_set_text(d, json_string_value(text), len);
+		return 0;
+	}
+	if (document_position(json_object_get(range, "start"), &sl, &sc) != 0 ||
+	    document_position(json_object_get(range, "end"), &el, &ec) != 0)
+		return set_cause(cause, "a content change has a malformed "
+		    "range");
+	if (el < sl || (el == sl && ec < sc))
+		return set_cause(cause, "a content change's range ends "
+		    "(%zu:%zu) before it starts (%zu:%zu)", el, ec, sl, sc);
+	start = document_offset(d, sl, sc);
+	end = document_offset(d, el, ec);
+	buf_grow(&next, d->text.len - (end - start) + len);
+	buf_add(&next, d->text.data, start);
+	buf_add(&next, json_string_value(text), len);
+	buf_add(&next, d->text.data + end, d->text.len - end);
+	buf_release(&d->text);
+	d->text = next;
+	line_index_build(&d->lines, buf_str(&d->text), d->text.len);
+	d->dirty = 1;
+	return 0;
+}

@@ -1,0 +1,68 @@
+/*
+ * lsp.h - the LSP method table and the handlers behind it.
+ *
+ * Invariants: adding a method means adding a handler and one row of the
+ * table in lsp.c; the initialize response advertises capabilities from the
+ * rows present, so the server never claims what it cannot answer. Handlers
+ * borrow params; a request handler returns its result (new reference; NULL
+ * means JSON null) or sets *error to a new error object and returns NULL.
+ */
+#ifndef HEAPLENS_LSP_H
+#define HEAPLENS_LSP_H
+
+#include <jansson.h>
+
+#include "protocol/jsonrpc.h"
+
+struct session;
+
+typedef json_t *lsp_handler(struct session *s, json_t *params,
+    json_t **error);
+
+enum {
+	LSP_REQUEST = 0x1,	/* answered with a response */
+	LSP_NOTIFICATION = 0x2,	/* no response */
+	LSP_ANY_STATE = 0x4	/* allowed before initialize / after shutdown */
+};
+
+struct lsp_method {
+	const char *name;
+	lsp_handler *fn;
+	unsigned flags;
+	const char *capability;	/* advertised in initialize, or NULL */
+};
+
+/* Find a method by name, or NULL. */
+const struct lsp_method *lsp_method_find(const char *name);
+
+/* Build the server capabilities from the table (new reference). */
+json_t *lsp_capabilities(void);
+
+/* Build an "invalid params" error object (new reference). */
+json_t *lsp_invalid_params(const char *fmt, ...) PRINTFLIKE(1, 2);
+
+/* Lifecycle (lsp.c). */
+lsp_handler lsp_initialize;
+lsp_handler lsp_initialized;
+lsp_handler lsp_shutdown;
+lsp_handler lsp_exit;
+lsp_handler lsp_set_trace;
+
+/* Text synchronisation (lsp-text.c). */
+lsp_handler lsp_did_open;
+lsp_handler lsp_did_change;
+lsp_handler lsp_did_save;
+lsp_handler lsp_did_close;
+lsp_handler lsp_document;
+
+/* Workspace (lsp-workspace.c). */
+lsp_handler lsp_did_change_folders;
+lsp_handler lsp_did_change_configuration;
+lsp_handler lsp_execute_command;
+/* Return the names of the executeCommand commands (new reference). */
+json_t *lsp_command_names(void);
+
+/* heaplens/status (lsp-status.c). */
+lsp_handler lsp_status;
+
+#endif
