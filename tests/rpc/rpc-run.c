@@ -292,7 +292,8 @@ static size_t utf8_cut(const char *s, size_t len)
 /* Append a compact one-line rendering of value to b, cut to a couple hundred bytes. */
 static void buf_add_value(struct buf *b, const json_t *value)
 {
-	char *text = value ? json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	char *text = value ? json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY |
+				   JSON_REAL_PRECISION(15)) : NULL;
 	size_t len;
 
 	if (!text) {
@@ -312,7 +313,8 @@ static void buf_add_value(struct buf *b, const json_t *value)
 /* Append value to diag pretty-printed under a label, cut to a few KB. */
 static void diag_json(struct buf *diag, const char *label, const json_t *value)
 {
-	char *text = json_dumps(value, JSON_INDENT(2) | JSON_ENCODE_ANY);
+	char *text = json_dumps(value, JSON_INDENT(2) | JSON_ENCODE_ANY |
+				 JSON_REAL_PRECISION(15));
 	const char *p;
 	size_t total, shown = 0;
 
@@ -1213,7 +1215,8 @@ static int parse_line(struct transcript *t, int lineno, char *text,
 		return 1;
 	}
 	if (!strcmp(kw, "<--")) {
-		json_t *pat = json_loads(rest, JSON_DECODE_ANY, &jerr);
+		json_t *pat = json_loads(rest, JSON_DECODE_ANY |
+					 JSON_REJECT_DUPLICATES, &jerr);
 
 		if (!pat) {
 			buf_addf(err, "invalid JSON after <--: %s (column %d)",
