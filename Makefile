@@ -140,7 +140,7 @@ $(B)/unit-tests: $(UNIT_OBJS) $(B)/libheaplens.a
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/rpc-run: tests/rpc/rpc-run.c $(B)/FLAGS | check-libs
-	$(QUIET_CC)$(CC) $(BASE_CFLAGS) $(WARN_CFLAGS) $(CFLAGS) -o $@ $< $(PKG_LIBS)
+	$(QUIET_CC)$(CC) $(BASE_CFLAGS) -D_GNU_SOURCE $(WARN_CFLAGS) $(CFLAGS) -o $@ $< $(PKG_LIBS)
 
 test-programs: heaplens $(B)/unit-tests $(B)/rpc-run
 

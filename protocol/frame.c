@@ -143,6 +143,10 @@ frame_parse_headers(const char *p, size_t n, size_t *length, char **cause)
 		}
 		value = colon + 1;
 		vlen = llen - (size_t)(value - line);
+		while (vlen > 0 && (*value == ' ' || *value == '\t')) {
+			value++;
+			vlen--;
+		}
 		if ((size_t)(colon - line) == strlen(content_length) &&
 		    strncasecmp(line, content_length, strlen(content_length)) == 0) {
 			if (frame_parse_length(value, vlen, &v) != 0) {

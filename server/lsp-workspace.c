@@ -37,18 +37,6 @@ lsp_command_names(void)
 	return names;
 }
 
-/* Show every current settings warning to the user. */
-static void
-lsp_settings_warnings(struct session *s)
-{
-	json_t *w;
-	size_t i;
-
-	json_array_foreach(s->workspace.warnings, i, w)
-		session_show_message(s, MESSAGE_WARNING, "heaplens: %s",
-		    json_string_value(w));
-}
-
 /* workspace/didChangeWorkspaceFolders: follow the client's folders. */
 json_t *
 lsp_did_change_folders(struct session *s, json_t *params, json_t **error)
@@ -85,7 +73,7 @@ lsp_did_change_folders(struct session *s, json_t *params, json_t **error)
 			cause = NULL;
 		}
 	}
-	lsp_settings_warnings(s);
+	session_show_settings_warnings(s, 0);
 	return NULL;
 }
 
@@ -99,7 +87,7 @@ lsp_did_change_configuration(struct session *s, json_t *params,
 	(void)error;
 	if (json_is_object(settings)) {
 		workspace_set_client_settings(&s->workspace, settings);
-		lsp_settings_warnings(s);
+		session_show_settings_warnings(s, 0);
 	}
 	return NULL;
 }
@@ -150,7 +138,7 @@ lsp_refresh(struct session *s, json_t *arguments, json_t *token,
 		free(msg);
 	}
 	progress_end(p, "settings reloaded");
-	lsp_settings_warnings(s);
+	session_show_settings_warnings(s, 1);
 	return json_pack("{s:i, s:i}", "folders", total, "warnings",
 	    (int)json_array_size(s->workspace.warnings));
 }

@@ -129,18 +129,6 @@ lsp_initial_folders(struct session *s, json_t *params)
 	}
 }
 
-/* Show the settings problems the last resolution found. */
-static void
-lsp_show_settings_warnings(struct session *s)
-{
-	json_t *w;
-	size_t i;
-
-	json_array_foreach(s->workspace.warnings, i, w)
-		session_show_message(s, MESSAGE_WARNING, "heaplens: %s",
-		    json_string_value(w));
-}
-
 /* initialize: remember the client, open the workspace, answer capabilities. */
 json_t *
 lsp_initialize(struct session *s, json_t *params, json_t **error)
@@ -167,7 +155,7 @@ lsp_initialize(struct session *s, json_t *params, json_t **error)
 	lsp_initial_folders(s, params);
 	workspace_set_client_settings(&s->workspace,
 	    json_is_object(options) ? options : NULL);
-	lsp_show_settings_warnings(s);
+	session_show_settings_warnings(s, 0);
 	s->state = SESSION_RUNNING;
 	log_info("%s: initialized by %s", s->conn->peer,
 	    json_path_string(params, "clientInfo.name") ?

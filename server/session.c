@@ -47,6 +47,7 @@ session_new(struct conn *c)
 	s->state = SESSION_NEW;
 	s->inbox_tail = &s->inbox;
 	s->failures = json_array();
+	s->shown_warnings = json_array();
 	workspace_init(&s->workspace, s->loop, session_settings_changed);
 	ev_timer_init(&s->debounce, session_debounce_cb, 0., 0.);
 	return s;
@@ -92,6 +93,7 @@ session_free(struct session *s)
 	json_decref(s->client_capabilities);
 	json_decref(s->client_info);
 	json_decref(s->failures);
+	json_decref(s->shown_warnings);
 	free(s->trace);
 	free(s);
 }
@@ -472,16 +474,40 @@ session_debounce_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	    n);
 }
 
+/* Return whether array holds a value equal to v. */
+static int
+session_array_has(json_t *array, json_t *v)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(array, i, x)
+		if (json_equal(x, v))
+			return 1;
+	return 0;
+}
+
+/* Show the settings warnings the user has not seen. */
+void
+session_show_settings_warnings(struct session *s, int all)
+{
+	json_t *warnings = s->workspace.warnings, *w;
+	size_t i;
+
+	json_array_foreach(warnings, i, w)
+		if (all || !session_array_has(s->shown_warnings, w))
+			session_show_message(s, MESSAGE_WARNING, "heaplens: %s",
+			    json_string_value(w));
+	json_array_clear(s->shown_warnings);
+	json_array_extend(s->shown_warnings, warnings);
+}
+
 /* A .heaplens.json changed on disk: tell the user what is wrong with it. */
 static void
 session_settings_changed(struct workspace *ws, struct folder *f)
 {
 	struct session *s = container_of(ws, struct session, workspace);
-	json_t *w;
-	size_t i;
 
 	session_log_message(s, MESSAGE_INFO, "reloaded %s", f->config_path);
-	json_array_foreach(ws->warnings, i, w)
-		session_show_message(s, MESSAGE_WARNING, "heaplens: %s",
-		    json_string_value(w));
+	session_show_settings_warnings(s, 0);
 }

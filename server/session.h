@@ -52,6 +52,7 @@ struct session {
 	ev_timer debounce;		/* analysis after edits */
 	unsigned long analysis_passes;
 	json_t *failures;		/* [{source, message}] for status */
+	json_t *shown_warnings;		/* settings warnings already shown */
 	char *trace;			/* $/setTrace value */
 	unsigned long requests;
 	unsigned long notifications;
@@ -99,6 +100,12 @@ void session_log_message(struct session *s, int type, const char *fmt, ...)
 /* Record a failure for heaplens/status and show it to the user. */
 void session_fail(struct session *s, const char *source, const char *fmt, ...)
     PRINTFLIKE(3, 4);
+
+/*
+ * Show the settings warnings of the last resolution that the user has not
+ * seen yet (all of them when all is set), as window/showMessage.
+ */
+void session_show_settings_warnings(struct session *s, int all);
 
 /* Find an open document by URI (compared as paths). Borrowed or NULL. */
 struct document *session_document(struct session *s, const char *uri);

@@ -182,6 +182,7 @@ workspace_remove(struct workspace *ws, const char *uri)
 		    (path != NULL && strcmp(f->path, path) == 0)) {
 			*pp = f->next;
 			folder_free(ws, f);
+			workspace_resolve(ws, 0);
 			found = 0;
 			break;
 		}

@@ -668,11 +668,7 @@ static void conn_free(struct conn *c)
 	buf_free(&c->out);
 }
 
-/*
- * Poll once for up to timeout_ms, writing pending output and reading what
- * the server has sent; return IO_* flags for the progress made, or -1 with
- * err describing a failed read or write.
- */
+/* Poll once: write pending output, read input; return IO_* progress flags or -1 (err says why). */
 static int conn_io(struct conn *c, int timeout_ms, struct buf *err)
 {
 	struct pollfd pfd[2];
@@ -754,7 +750,7 @@ static int frame_error(const char *p, size_t avail, struct buf *err,
 	return -1;
 }
 
-/* Return the reason header bytes are invalid, NULL if fine; partial means the line may still grow. */
+/* Return why header bytes are invalid, or NULL; a partial line may still grow. */
 static const char *bad_header_bytes(const char *s, size_t len, int partial)
 {
 	size_t i;
@@ -813,11 +809,7 @@ static const char *parse_header(const char *line, size_t len, size_t *clen,
 	return "unknown header (only Content-Length and Content-Type are allowed)";
 }
 
-/*
- * Take one frame off the front of the input: return 1 with *msg set if a
- * whole frame was there, 0 if more bytes are needed, -1 with err describing
- * the problem if the bytes are not a valid frame.
- */
+/* Take one frame off the input: 1 with *msg, 0 if incomplete, -1 if malformed (err says why). */
 static int take_frame(struct conn *c, json_t **msg, struct buf *err)
 {
 	const char *p = c->in.data + c->in_off;
@@ -1032,7 +1024,7 @@ static int match_number(const json_t *exp, const json_t *act, struct buf *why)
 	return mismatch(why, exp, act);
 }
 
-/* Match the actual JSON value against the expected pattern; on failure leave the location in path and the reason in why. */
+/* Match act against the pattern exp, leaving where and why it differs in path and why. */
 static int match_value(json_t *exp, json_t *act, struct buf *path,
 		       struct buf *why)
 {
@@ -1532,7 +1524,7 @@ static void unignore_method(struct session *s, const char *method)
 	}
 }
 
-/* Wait until deadline for the next message that is not ignored, writing pending output meanwhile. */
+/* Wait until deadline for the next message not ignored, writing pending output meanwhile. */
 static enum wait_result next_message(struct session *s, long long deadline,
 				     json_t **msg)
 {
@@ -1729,7 +1721,7 @@ static int expect_exit(struct session *s, int line, int want)
 	return fail(s, line, "the server %s", buf_str(&s->err));
 }
 
-/* After %disconnect in pipe mode, give the server time to end and fail only if a signal killed it. */
+/* After %disconnect, give the server time to end; fail only if a signal killed it. */
 static int reap_disconnected(struct session *s)
 {
 	struct conn *c = &s->conn;
@@ -1887,7 +1879,8 @@ static int run_flood(const struct options *opt, const char *name,
 	add_frame(&s.conn.out, initialized, strlen(initialized));
 	for (k = 1; k <= n; k++) {
 		buf_reset(&body);
-		buf_addf(&body, "{\"jsonrpc\":\"2.0\",\"id\":%ld,\"method\":\"heaplens/status\",\"params\":{}}", k);
+		buf_addf(&body, "{\"jsonrpc\":\"2.0\",\"id\":%ld,"
+			 "\"method\":\"heaplens/status\",\"params\":{}}", k);
 		add_frame(&s.conn.out, body.data, body.len);
 	}
 	start = now_ms();
@@ -1959,9 +1952,12 @@ static void report(int ok, const char *name, const struct buf *diag)
 /* Print the usage summary to out. */
 static void usage(FILE *out)
 {
-	fputs("usage: rpc-run [--var NAME=VALUE]... [--timeout SECONDS] TRANSCRIPT... -- SERVER-CMD [ARGS...]\n"
-	      "   or: rpc-run [--var NAME=VALUE]... [--timeout SECONDS] --connect ADDR TRANSCRIPT...\n"
-	      "   or: rpc-run [--timeout SECONDS] --flood N [--max-growth-kb K] -- SERVER-CMD [ARGS...]\n"
+	fputs("usage: rpc-run [--var NAME=VALUE]... [--timeout SECONDS] "
+	      "TRANSCRIPT... -- SERVER-CMD [ARGS...]\n"
+	      "   or: rpc-run [--var NAME=VALUE]... [--timeout SECONDS] "
+	      "--connect ADDR TRANSCRIPT...\n"
+	      "   or: rpc-run [--timeout SECONDS] --flood N [--max-growth-kb K] "
+	      "-- SERVER-CMD [ARGS...]\n"
 	      "\n"
 	      "ADDR is unix:PATH or HOST:PORT.  The timeout defaults to $RPC_TIMEOUT,\n"
 	      "or 10 seconds.  See tests/rpc/README.md for the transcript format.\n",
@@ -1983,7 +1979,7 @@ static int usage_error(const char *fmt, ...)
 	return 0;
 }
 
-/* Match argv[*i] against the option name, taking its value from "=VALUE" or the next argument; 1 if matched, 0 if not, -1 if the value is missing. */
+/* Match argv[*i] to option name and take its value: 1 matched, 0 not, -1 value missing. */
 static int take_option(int argc, char **argv, int *i, const char *name,
 		       const char **value)
 {
@@ -2076,7 +2072,8 @@ static int parse_args(int argc, char **argv, struct options *opt)
 				for (p++; p < eq && is_name_char(*p); p++)
 					;
 			if (!eq || p != eq || eq == val)
-				return usage_error("--var wants NAME=VALUE with NAME like [A-Za-z_][A-Za-z0-9_]*, not '%s'", val);
+				return usage_error("--var wants NAME=VALUE, NAME made of "
+						   "letters, digits and _, not '%s'", val);
 			v = &opt->vars[opt->nvars++];
 			v->name = val;
 			v->namelen = (size_t)(eq - val);
@@ -2127,6 +2124,7 @@ static int parse_args(int argc, char **argv, struct options *opt)
 	return 1;
 }
 
+/* Parse the command line, run the transcripts (or the flood) and print the summary. */
 int main(int argc, char **argv)
 {
 	struct options opt = { 0 };
