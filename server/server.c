@@ -18,9 +18,14 @@
 #include "server.h"
 #include "session.h"
 
-/* Stop reading while this much output waits; resume below the low mark. */
-#define OUT_HIGH (4u * 1024 * 1024)
+/*
+ * Stop handling input while this much output waits; resume below the low
+ * mark. Output buffers larger than OUT_KEEP are freed once written, so a
+ * burst does not pin its peak memory.
+ */
+#define OUT_HIGH (1024u * 1024)
 #define OUT_LOW (256u * 1024)
+#define OUT_KEEP (64u * 1024)
 #define READ_CHUNK 65536
 
 static void conn_read_cb(struct ev_loop *loop, ev_io *w, int revents);
@@ -163,10 +168,17 @@ conn_flush(struct conn *c)
 		c->out_pos += (size_t)n;
 	}
 	if (c->out_pos == c->out.len) {
+		if (c->out.cap > OUT_KEEP)
+			buf_release(&c->out);
 		buf_reset(&c->out);
 		c->out_pos = 0;
 		ev_io_stop(c->server->loop, &c->wio);
 	} else {
+		/* Compact, or a client always a little behind grows it forever. */
+		if (c->out_pos >= c->out.len / 2) {
+			buf_consume(&c->out, c->out_pos);
+			c->out_pos = 0;
+		}
 		ev_io_start(c->server->loop, &c->wio);
 	}
 	return 0;
@@ -201,7 +213,17 @@ conn_finish(struct conn *c, int code)
 	ev_io_start(c->server->loop, &c->wio);
 }
 
-/* Decide, after work on c, whether to pause, resume or end it. */
+/* Return whether the client is behind on reading our output. */
+int
+conn_congested(const struct conn *c)
+{
+	return conn_pending(c) > OUT_HIGH;
+}
+
+/*
+ * Decide, after work on c, whether to pause, resume or end it. Input waits
+ * while queued messages wait: those are handled first, as output drains.
+ */
 static void
 conn_settle(struct conn *c)
 {
@@ -212,10 +234,19 @@ conn_settle(struct conn *c)
 			conn_free(c);
 		return;
 	}
-	if (!c->paused && conn_pending(c) > OUT_HIGH) {
+	if (conn_pending(c) < OUT_LOW && session_has_inbox(c->session)) {
+		session_flush_inbox(c->session);
+		if (c->finishing) {
+			ev_io_start(loop, &c->wio);
+			return;
+		}
+	}
+	if (!c->paused && (conn_congested(c) ||
+	    session_has_inbox(c->session))) {
 		c->paused = 1;
 		ev_io_stop(loop, &c->rio);
-	} else if (c->paused && conn_pending(c) < OUT_LOW) {
+	} else if (c->paused && conn_pending(c) < OUT_LOW &&
+	    !session_has_inbox(c->session)) {
 		c->paused = 0;
 		ev_io_start(loop, &c->rio);
 	}

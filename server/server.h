@@ -84,6 +84,9 @@ void conn_send(struct conn *c, const char *body, size_t len);
  */
 void conn_finish(struct conn *c, int code);
 
+/* Return whether the client is behind on reading (handling should wait). */
+int conn_congested(const struct conn *c);
+
 /* Return the number of connections the server has (for status). */
 unsigned server_connection_count(const struct server *srv);
 

@@ -407,13 +407,21 @@ session_flush_inbox(struct session *s)
 {
 	struct inmsg *m;
 
-	while ((m = s->inbox) != NULL && !s->conn->finishing) {
+	while ((m = s->inbox) != NULL && !s->conn->finishing &&
+	    !conn_congested(s->conn)) {
 		s->inbox = m->next;
 		if (s->inbox == NULL)
 			s->inbox_tail = &s->inbox;
 		session_dispatch(s, m);
 		inmsg_free(m);
 	}
+}
+
+/* Return whether messages wait. */
+int
+session_has_inbox(const struct session *s)
+{
+	return s->inbox != NULL;
 }
 
 /* Find an open document by URI. */

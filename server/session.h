@@ -65,8 +65,13 @@ void session_free(struct session *s);
 
 /* Parse one message body and queue it (or act on $/cancelRequest). */
 void session_receive(struct session *s, const char *body, size_t len);
-/* Handle everything queued so far, in order. */
+/*
+ * Handle what is queued, in order, until the inbox is empty, the session
+ * ends, or the client falls behind on reading (conn_congested()).
+ */
 void session_flush_inbox(struct session *s);
+/* Return whether messages wait in the inbox. */
+int session_has_inbox(const struct session *s);
 /* Answer a framing error with a parse error (id null). */
 void session_frame_error(struct session *s, const char *cause);
 /* The client's input ended; leftover describes a truncated frame or NULL. */

@@ -174,7 +174,7 @@ test_replace(void)
 	struct document *d = document_test_new("func a() {\r\n\treturn 1\r\n}"
 	    "\r\n");
 
-	document_expect_edit(d, 0, 5, 1, 8, "b() int {\r\n\treturn",
+	document_expect_edit(d, 0, 5, 1, 7, "b() int {\r\n\treturn",
 	    "func b() int {\r\n\treturn 1\r\n}\r\n");
 	document_expect_edit(d, 1, 8, 1, 9, "42",
 	    "func b() int {\r\n\treturn 42\r\n}\r\n");
@@ -353,7 +353,7 @@ test_offset_and_bytes(void)
 	if (CHECK(change != NULL)) {
 		CHECK_INT_EQ(document_apply(d, change, &cause), 0);
 		CHECK_MEM_EQ(d->text.data, d->text.len, "a\0\0b\r\n\xff\xfe" "C",
-		    10);
+		    9);
 		json_decref(change);
 	}
 	CHECK_NULL(cause);

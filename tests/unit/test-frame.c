@@ -213,15 +213,15 @@ static void
 test_bad_length(void)
 {
 	EXPECT("Content-Length: abc\r\n\r\n" CL(2) "ok",
-	    "{invalid Content-Length \" abc\"}<ok>", NULL);
+	    "{invalid Content-Length \"abc\"}<ok>", NULL);
 	EXPECT("Content-Length: -5\r\n\r\n" CL(2) "ok",
-	    "{invalid Content-Length \" -5\"}<ok>", NULL);
+	    "{invalid Content-Length \"-5\"}<ok>", NULL);
 	EXPECT("Content-Length: 12x\r\n\r\n" CL(2) "ok",
-	    "{invalid Content-Length \" 12x\"}<ok>", NULL);
+	    "{invalid Content-Length \"12x\"}<ok>", NULL);
 	EXPECT("Content-Length:\r\n\r\n" CL(2) "ok",
 	    "{invalid Content-Length \"\"}<ok>", NULL);
 	EXPECT("Content-Length: 1 2\r\n\r\n" CL(2) "ok",
-	    "{invalid Content-Length \" 1 2\"}<ok>", NULL);
+	    "{invalid Content-Length \"1 2\"}<ok>", NULL);
 }
 
 /* Check a Content-Length that overflows costs one error. */
@@ -229,9 +229,9 @@ static void
 test_overflowing_length(void)
 {
 	EXPECT("Content-Length: 99999999999999999999999\r\n\r\n" CL(2) "ok",
-	    "{invalid Content-Length \" 99999999999999999999999\"}<ok>", NULL);
+	    "{invalid Content-Length \"99999999999999999999999\"}<ok>", NULL);
 	EXPECT("Content-Length: 18446744073709551616\r\n\r\n" CL(2) "ok",
-	    "{invalid Content-Length \" 18446744073709551616\"}<ok>", NULL);
+	    "{invalid Content-Length \"18446744073709551616\"}<ok>", NULL);
 }
 
 /* Check conflicting duplicate lengths cost one error. */
@@ -269,8 +269,8 @@ static void
 test_errors_in_a_row(void)
 {
 	EXPECT("Content-Length: x\r\n\r\nContent-Length: y\r\n\r\n" CL(2) "ok"
-	    CL(2) "ok", "{invalid Content-Length \" x\"}"
-	    "{invalid Content-Length \" y\"}<ok><ok>", NULL);
+	    CL(2) "ok", "{invalid Content-Length \"x\"}"
+	    "{invalid Content-Length \"y\"}<ok><ok>", NULL);
 }
 
 /* Check resynchronising finds a Content-Length split across feeds. */
@@ -341,29 +341,45 @@ test_max_body_exact(void)
 	    NULL);
 }
 
-/* Check a header block without an end is refused once it passes the bound. */
+/*
+ * Check a header block without an end is refused once it passes the bound,
+ * once, and the frame sent after it is still delivered.
+ */
 static void
 test_header_too_long(void)
 {
-	size_t n = FRAME_MAX_HEADER + 100;
-	char *s = xmalloc(n + 23);
-	char *log, *leftover;
+	static const size_t steps[] = { 0, 1, 1000 };
+	size_t n = FRAME_MAX_HEADER + 100, at, k, i;
+	char *s = xmalloc(n);
+	struct frame_reader r;
+	struct buf log = BUF_INIT;
+	char *leftover;
 
 	memcpy(s, "X-Junk: ", 8);
 	memset(s + 8, 'a', n - 8);
-	memcpy(s + n, CL(2) "ok", 23);
-	log = frame_run(s, n + 23, 0, FRAME_MAX_BODY, &leftover);
-	CHECK_STR_EQ(log, "{header block exceeds 8192 bytes without an empty "
-	    "line}<ok>");
-	CHECK_NULL(leftover);
-	free(log);
-	free(leftover);
-	log = frame_run(s, n + 23, 1, FRAME_MAX_BODY, &leftover);
-	CHECK_STR_EQ(log, "{header block exceeds 8192 bytes without an empty "
-	    "line}<ok>");
-	CHECK_NULL(leftover);
-	free(log);
-	free(leftover);
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		frame_reader_init(&r, FRAME_MAX_BODY);
+		buf_reset(&log);
+		for (at = 0; at < n; at += k) {
+			k = steps[i] == 0 || n - at < steps[i] ? n - at :
+			    steps[i];
+			frame_feed(&r, s + at, k);
+			frame_drain(&r, &log);
+		}
+		CHECK_STR_EQ(buf_str(&log), "{header block exceeds 8192 bytes "
+		    "without an empty line}");
+		leftover = frame_leftover(&r);
+		CHECK_NULL(leftover);
+		free(leftover);
+		FEED(&r, "\r\n\r\n" CL(2) "ok");
+		frame_drain(&r, &log);
+		if (!CHECK_STR_EQ(buf_str(&log), "{header block exceeds 8192 "
+		    "bytes without an empty line}<ok>"))
+			unit_note("fed in pieces of %zu bytes (0 = at once)",
+			    steps[i]);
+		frame_reader_release(&r);
+	}
+	buf_release(&log);
 	free(s);
 }
 
