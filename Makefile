@@ -19,8 +19,8 @@ PKG_CONFIG ?= pkg-config
 # The Debian packages heaplens builds and tests with, and what each provides.
 BUILD_PACKAGES = build-essential pkg-config libev-dev libjansson-dev \
 	zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libtree-sitter-dev \
-	libcurl4-openssl-dev golang-github-google-pprof-dev npm
-TEST_PACKAGES = golang-go valgrind procps
+	libcurl4-openssl-dev golang-github-google-pprof-dev
+TEST_PACKAGES = golang-go valgrind procps jq
 PACKAGES = $(BUILD_PACKAGES) $(TEST_PACKAGES)
 
 PPROF_PROTO_DIR = /usr/share/gocode/src/github.com/google/pprof/proto
@@ -121,11 +121,13 @@ check-libs:
 	test -f /usr/include/ev.h || { echo "heaplens: missing library libev (install libev-dev, or run 'make deps')" >&2; missing=1; }; \
 	exit $$missing
 
-# Install what is missing. Cheap when nothing is: one dpkg query.
+# Install what is missing. Cheap when nothing is: one dpkg query. npm is
+# wanted as a command: some machines have it from a nodejs package.
 deps:
 	@missing=$$(dpkg-query -W -f='$${Package} $${Status}\n' $(PACKAGES) 2>/dev/null | \
 		awk '$$NF == "installed" { ok[$$1] = 1 } END { split("$(PACKAGES)", p, " "); \
 		for (i in p) if (!(p[i] in ok)) printf "%s ", p[i] }'); \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 		echo "heaplens: installing $$missing"; \
 		sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \

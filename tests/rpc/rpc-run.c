@@ -85,6 +85,7 @@ struct options {
 	long flood;			/* number of requests, 0 without --flood */
 	long max_growth_kb;
 	int max_growth_set;
+	int print;			/* --print: show every server message */
 };
 
 enum step_kind {
@@ -1524,6 +1525,17 @@ static void unignore_method(struct session *s, const char *method)
 	}
 }
 
+/* Show one server message on stdout, for --print. */
+static void print_message(const json_t *msg)
+{
+	char *text = json_dumps(msg, JSON_COMPACT);
+
+	if (text)
+		printf("<-- %s\n", text);
+	free(text);
+	fflush(stdout);
+}
+
 /* Wait until deadline for the next message not ignored, writing pending output meanwhile. */
 static enum wait_result next_message(struct session *s, long long deadline,
 				     json_t **msg)
@@ -1535,6 +1547,8 @@ static enum wait_result next_message(struct session *s, long long deadline,
 	s->skipped = 0;
 	for (;;) {
 		while ((r = take_frame(c, msg, &s->err)) == 1) {
+			if (s->opt->print)
+				print_message(*msg);
 			if (!is_ignored(s, *msg))
 				return GOT_MSG;
 			json_decref(*msg);
@@ -1959,6 +1973,7 @@ static void usage(FILE *out)
 	      "   or: rpc-run [--timeout SECONDS] --flood N [--max-growth-kb K] "
 	      "-- SERVER-CMD [ARGS...]\n"
 	      "\n"
+	      "--print shows every message the server sends on stdout.\n"
 	      "ADDR is unix:PATH or HOST:PORT.  The timeout defaults to $RPC_TIMEOUT,\n"
 	      "or 10 seconds.  See tests/rpc/README.md for the transcript format.\n",
 	      out);
@@ -2045,6 +2060,10 @@ static int parse_args(int argc, char **argv, struct options *opt)
 		if (!strcmp(arg, "--")) {
 			opt->server = argv + i + 1;
 			break;
+		}
+		if (!strcmp(arg, "--print")) {
+			opt->print = 1;
+			continue;
 		}
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			usage(stdout);
