@@ -219,11 +219,12 @@ frame_next(struct frame_reader *r, const char **body, size_t *len,
 		if (avail == 0)
 			return 0;
 		hdr = frame_header_end(p, avail);
-		if (hdr == 0) {
-			if (avail <= FRAME_MAX_HEADER)
-				return 0;
+		if (hdr == 0 && avail <= FRAME_MAX_HEADER)
+			return 0;
+		if (hdr == 0 || hdr > FRAME_MAX_HEADER) {
+			/* The same verdict however reads split the input. */
 			r->resync = 1;
-			r->pos++;
+			r->pos += hdr > 0 ? hdr : 1;
 			return set_cause(cause, "header block exceeds %u bytes "
 			    "without an empty line", FRAME_MAX_HEADER);
 		}

@@ -12,6 +12,8 @@
 
 static void workspace_watch_cb(struct ev_loop *loop, ev_stat *w,
     int revents);
+static void workspace_settle_cb(struct ev_loop *loop, ev_timer *w,
+    int revents);
 
 /* Initialise an empty workspace. */
 void
@@ -30,6 +32,7 @@ static void
 folder_free(struct workspace *ws, struct folder *f)
 {
 	ev_stat_stop(ws->loop, &f->watch);
+	ev_timer_stop(ws->loop, &f->settle);
 	free(f->uri);
 	free(f->path);
 	free(f->name);
@@ -74,32 +77,25 @@ workspace_warn(json_t *warnings, json_t *more)
 	}
 }
 
-/* Read a folder's settings file and resolve its settings. */
+/* Re-read a folder's settings file. */
 static void
-workspace_load_folder(struct workspace *ws, struct folder *f)
+workspace_read_settings(struct folder *f)
 {
-	json_t *warnings = json_array();
-	char *cause = NULL;
-
 	json_decref(f->file_settings);
 	f->file_settings = NULL;
 	free(f->file_error);
 	f->file_error = NULL;
-	if (config_read_file(f->config_path, &f->file_settings, &cause) != 0) {
-		f->file_error = cause;
-		json_array_append_new(warnings, json_string(cause));
-	}
-	json_decref(f->settings);
-	f->settings = config_resolve(f->file_settings, f->config_path,
-	    ws->client_settings, ws->client_namespaced, warnings);
-	workspace_warn(ws->warnings, warnings);
-	json_decref(warnings);
+	config_read_file(f->config_path, &f->file_settings, &f->file_error);
 }
 
-/* Resolve the settings of every folder and of files outside them. */
+/*
+ * Resolve the settings of files outside the folders and of every folder,
+ * collecting the problems of this resolution in ws->warnings.
+ */
 static void
-workspace_resolve(struct workspace *ws, int reread)
+workspace_resolve(struct workspace *ws)
 {
+	json_t *warnings;
 	struct folder *f;
 
 	json_array_clear(ws->warnings);
@@ -107,12 +103,7 @@ workspace_resolve(struct workspace *ws, int reread)
 	ws->settings = config_resolve(NULL, NULL, ws->client_settings,
 	    ws->client_namespaced, ws->warnings);
 	for (f = ws->folders; f != NULL; f = f->next) {
-		if (reread) {
-			workspace_load_folder(ws, f);
-			continue;
-		}
-		json_t *warnings = json_array();
-
+		warnings = json_array();
 		if (f->file_error != NULL)
 			json_array_append_new(warnings,
 			    json_string(f->file_error));
@@ -155,12 +146,14 @@ workspace_add(struct workspace *ws, const char *uri, const char *name,
 	f->name = xstrdup(name != NULL ? name : path);
 	f->config_path = xasprintf("%s/%s", strcmp(path, "/") ? path : "",
 	    CONFIG_FILE);
-	workspace_load_folder(ws, f);
+	workspace_read_settings(f);
 	ev_stat_init(&f->watch, workspace_watch_cb, f->config_path, 1.0);
 	ev_stat_start(ws->loop, &f->watch);
+	ev_timer_init(&f->settle, workspace_settle_cb, WORKSPACE_SETTLE, 0.);
 	for (pp = &ws->folders; *pp != NULL; pp = &(*pp)->next)
 		;
 	*pp = f;
+	workspace_resolve(ws);
 	log_info("workspace folder %s", path);
 	return f;
 }
@@ -182,7 +175,7 @@ workspace_remove(struct workspace *ws, const char *uri)
 		    (path != NULL && strcmp(f->path, path) == 0)) {
 			*pp = f->next;
 			folder_free(ws, f);
-			workspace_resolve(ws, 0);
+			workspace_resolve(ws);
 			found = 0;
 			break;
 		}
@@ -202,28 +195,44 @@ workspace_set_client_settings(struct workspace *ws, json_t *settings)
 	json_decref(ws->client_settings);
 	ws->client_settings = json_incref(layer);
 	ws->client_namespaced = namespaced;
-	workspace_resolve(ws, 0);
+	workspace_resolve(ws);
 }
 
 /* Re-read all settings files. */
 void
 workspace_reload(struct workspace *ws)
 {
-	workspace_resolve(ws, 1);
+	struct folder *f;
+
+	for (f = ws->folders; f != NULL; f = f->next)
+		workspace_read_settings(f);
+	workspace_resolve(ws);
 }
 
-/* React to a .heaplens.json being created, changed or removed. */
+/* A .heaplens.json was created, changed or removed: wait for quiet. */
 static void
 workspace_watch_cb(struct ev_loop *loop, ev_stat *w, int revents)
 {
 	struct folder *f = container_of(w, struct folder, watch);
+
+	(void)revents;
+	ev_timer_stop(loop, &f->settle);
+	ev_timer_set(&f->settle, WORKSPACE_SETTLE, 0.);
+	ev_timer_start(loop, &f->settle);
+}
+
+/* Re-read a settings file that has stopped changing. */
+static void
+workspace_settle_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct folder *f = container_of(w, struct folder, settle);
 	struct workspace *ws = f->ws;
 
 	(void)loop;
 	(void)revents;
 	log_info("%s changed", f->config_path);
-	json_array_clear(ws->warnings);
-	workspace_load_folder(ws, f);
+	workspace_read_settings(f);
+	workspace_resolve(ws);
 	if (ws->changed != NULL)
 		ws->changed(ws, f);
 }

@@ -7,7 +7,9 @@
  *   folder exists), so containment checks compare real paths.
  * - Every folder has resolved settings at all times; they are recomputed
  *   whenever the editor's settings or the folder's .heaplens.json change
- *   (the file is watched with ev_stat).
+ *   (the file is watched with ev_stat, and re-read once it has been quiet
+ *   for WORKSPACE_SETTLE seconds, so a file caught half-written is not
+ *   reported as broken).
  * - Files outside every folder get the settings without a file layer.
  */
 #ifndef HEAPLENS_WORKSPACE_H
@@ -15,6 +17,9 @@
 
 #include <ev.h>
 #include <jansson.h>
+
+/* Quiet time after a settings file changes before it is re-read. */
+#define WORKSPACE_SETTLE 0.1
 
 struct workspace;
 
@@ -27,6 +32,7 @@ struct folder {
 	char *file_error;		/* why it could not be read, or NULL */
 	json_t *settings;		/* resolved */
 	ev_stat watch;
+	ev_timer settle;		/* reload once the writes stop */
 	struct workspace *ws;
 	struct folder *next;
 };

@@ -97,7 +97,8 @@ enum step_kind {
 	STEP_DISCONNECT,
 	STEP_EXIT,
 	STEP_SLEEP,
-	STEP_NORESPONSE
+	STEP_NORESPONSE,
+	STEP_SHELL
 };
 
 struct step {
@@ -105,7 +106,7 @@ struct step {
 	int line;
 	struct buf data;		/* STEP_SEND: the bytes to write */
 	json_t *expect;			/* STEP_EXPECT: the pattern */
-	char *method;			/* STEP_IGNORE, STEP_UNIGNORE */
+	char *method;			/* STEP_IGNORE, STEP_UNIGNORE; STEP_SHELL's command */
 	long arg;			/* STEP_EXIT, STEP_SLEEP, STEP_NORESPONSE */
 };
 
@@ -1268,6 +1269,17 @@ static int parse_line(struct transcript *t, int lineno, char *text,
 			 lineno)->arg = ms;
 		return 1;
 	}
+	if (!strcmp(kw, "%shell")) {
+		if (!*rest) {
+			buf_puts(err, "%shell needs a command");
+			return 0;
+		}
+		st = add_step(t, STEP_SHELL, lineno);
+		st->method = strdup(rest);
+		if (!st->method)
+			die_oom();
+		return 1;
+	}
 	buf_addf(err, "unknown directive '%s'", kw);
 	return 0;
 }
@@ -1749,6 +1761,22 @@ static int reap_disconnected(struct session *s)
 	return fail(s, 0, "after %%disconnect the server %s", buf_str(&s->err));
 }
 
+/* Run a %shell command with /bin/sh; it must exit 0. */
+static int run_shell(struct session *s, int line, const char *cmd)
+{
+	int status;
+
+	fflush(stdout);
+	status = system(cmd);
+	if (status == -1)
+		return fail(s, line, "cannot run %%shell command: %s",
+			    strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return fail(s, line, "%%shell command failed (status %d): %s",
+			    WIFEXITED(status) ? WEXITSTATUS(status) : -1, cmd);
+	return 1;
+}
+
 /* Carry out one transcript step. */
 static int run_step(struct session *s, const struct step *st)
 {
@@ -1776,6 +1804,8 @@ static int run_step(struct session *s, const struct step *st)
 		return pause_io(s, st->line, st->arg);
 	case STEP_NORESPONSE:
 		return expect_silence(s, st->line, st->arg);
+	case STEP_SHELL:
+		return run_shell(s, st->line, st->method);
 	}
 	return fail(s, st->line, "internal error: unknown step");
 }
