@@ -107,12 +107,18 @@ test_defaults(void)
 		const char *key;
 		int type;
 	} keys[] = {
-		{ "profiles", JSON_ARRAY }, { "gcTraces", JSON_ARRAY },
-		{ "goroutineDumps", JSON_ARRAY }, { "escapeOutputs", JSON_ARRAY },
-		{ "sampleIndex", JSON_NULL }, { "hotThreshold", JSON_INTEGER },
-		{ "growthThreshold", JSON_INTEGER }, { "trimPath", JSON_STRING },
-		{ "sourcePath", JSON_STRING }, { "checks", JSON_OBJECT },
-		{ "checkOnChange", JSON_FALSE }, { "annotations", JSON_OBJECT },
+		{ "profiles", JSON_ARRAY },
+		{ "gcTraces", JSON_ARRAY },
+		{ "goroutineDumps", JSON_ARRAY },
+		{ "escapeOutputs", JSON_ARRAY },
+		{ "sampleIndex", JSON_NULL },
+		{ "hotThreshold", JSON_INTEGER },
+		{ "growthThreshold", JSON_INTEGER },
+		{ "trimPath", JSON_STRING },
+		{ "sourcePath", JSON_STRING },
+		{ "checks", JSON_OBJECT },
+		{ "checkOnChange", JSON_FALSE },
+		{ "annotations", JSON_OBJECT },
 		{ "debounceMs", JSON_INTEGER },
 		{ "maxProfileBytes", JSON_INTEGER },
 		{ "runCompiler", JSON_FALSE },
@@ -144,8 +150,9 @@ test_defaults(void)
 static void
 test_defaults_fresh(void)
 {
-	config_expect("{\"annotations\":{\"nil\":true},\"checks\":{\"a\":true}}",
-	    NULL, 1, "{\"annotations\":{\"escape\":true,\"inline\":false,"
+	config_expect("{\"annotations\":{\"nil\":true},"
+	    "\"checks\":{\"a\":true}}", NULL, 1,
+	    "{\"annotations\":{\"escape\":true,\"inline\":false,"
 	    "\"bounds\":false,\"nil\":true},\"checks\":{\"a\":true}}", "[]");
 	config_expect(NULL, NULL, 1, "{}", "[]");
 }
@@ -263,7 +270,8 @@ test_wrong_types(void)
 	    "or null; ignoring it\"]");
 	config_expect(NULL, "{\"annotations\":{\"inline\":true,\"bounds\":"
 	    "\"yes\"}}", 0, "{}", "[\"editor settings: setting "
-	    "\\\"annotations\\\" must be an object of booleans; ignoring it\"]");
+	    "\\\"annotations\\\" must be an object of booleans; "
+	    "ignoring it\"]");
 	config_expect(NULL, "{\"checks\":[]}", 0, "{}", "[\"editor settings: "
 	    "setting \\\"checks\\\" must be an object of booleans; ignoring "
 	    "it\"]");
@@ -286,8 +294,8 @@ test_ranges(void)
 	    "[\"editor settings: setting \\\"debounceMs\\\" must be a number "
 	    "from 0 to 60000; ignoring it\"]");
 	config_expect("{\"maxProfileBytes\":1023}", NULL, 0, "{}",
-	    "[\"" FILE_NAME ": setting \\\"maxProfileBytes\\\" must be a number "
-	    "from 1024 to 1e+12; ignoring it\"]");
+	    "[\"" FILE_NAME ": setting \\\"maxProfileBytes\\\" must be a "
+	    "number from 1024 to 1e+12; ignoring it\"]");
 	config_expect(NULL, "{\"hotThreshold\":0,\"growthThreshold\":100,"
 	    "\"debounceMs\":60000,\"maxProfileBytes\":1024}", 0,
 	    "{\"hotThreshold\":0,\"growthThreshold\":100,\"debounceMs\":60000,"

@@ -15,14 +15,24 @@ document_test_new(const char *text)
 	return document_new("file:///tmp/doc.go", "go", 1, text, strlen(text));
 }
 
-/* Apply a change given as JSON text; return document_apply's result. */
+/*
+ * Apply a change given as JSON text, in which ' stands for " to keep the
+ * tests readable; return document_apply's result.
+ */
 static int
 document_test_apply(struct document *d, const char *change_text,
     char **cause)
 {
 	json_error_t err;
-	json_t *change = json_loads(change_text, JSON_DECODE_ANY, &err);
+	char *text = xstrdup(change_text), *q;
+	json_t *change;
 	int rc;
+
+	for (q = text; *q != '\0'; q++)
+		if (*q == '\'')
+			*q = '"';
+	change = json_loads(text, JSON_DECODE_ANY, &err);
+	free(text);
 
 	if (!CHECK(change != NULL)) {
 		unit_note("bad change JSON %s: %s", change_text, err.text);
@@ -264,32 +274,33 @@ static void
 test_malformed(void)
 {
 	struct document *d = document_test_new("keep\nme\n");
-	static const char bad_range[] = "a content change has a malformed range";
-	static const char no_text[] = "a content change needs a \"text\" string";
+	static const char bad_range[] =
+	    "a content change has a malformed range";
+	static const char no_text[] =
+	    "a content change needs a \"text\" string";
 
 	d->dirty = 0;
 	document_refuse(d, "[]", no_text);
-	document_refuse(d, "\"text\"", no_text);
+	document_refuse(d, "'text'", no_text);
 	document_refuse(d, "{}", no_text);
-	document_refuse(d, "{\"text\":5}", no_text);
-	document_refuse(d, "{\"text\":null}", no_text);
-	document_refuse(d, "{\"range\":5,\"text\":\"x\"}", bad_range);
-	document_refuse(d, "{\"range\":{},\"text\":\"x\"}", bad_range);
-	document_refuse(d, "{\"range\":{\"start\":{\"line\":0,\"character\":0}},"
-	    "\"text\":\"x\"}", bad_range);
-	document_refuse(d, "{\"range\":{\"start\":{\"line\":-1,\"character\":0},"
-	    "\"end\":{\"line\":0,\"character\":0}},\"text\":\"x\"}", bad_range);
-	document_refuse(d, "{\"range\":{\"start\":{\"line\":0,\"character\":0},"
-	    "\"end\":{\"line\":0,\"character\":-2}},\"text\":\"x\"}", bad_range);
-	document_refuse(d, "{\"range\":{\"start\":{\"line\":\"0\",\"character\":"
-	    "0},\"end\":{\"line\":0,\"character\":0}},\"text\":\"x\"}",
-	    bad_range);
-	document_refuse(d, "{\"range\":{\"start\":{\"line\":0,\"character\":1.5},"
-	    "\"end\":{\"line\":0,\"character\":2}},\"text\":\"x\"}", bad_range);
-	document_refuse(d, "{\"range\":{\"start\":{\"line\":0},\"end\":{\"line\":"
-	    "0,\"character\":2}},\"text\":\"x\"}", bad_range);
-	document_refuse(d, "{\"range\":{\"start\":{\"line\":0,\"character\":0},"
-	    "\"end\":{\"line\":0,\"character\":0}}}", no_text);
+	document_refuse(d, "{'text':5}", no_text);
+	document_refuse(d, "{'text':null}", no_text);
+	document_refuse(d, "{'range':5,'text':'x'}", bad_range);
+	document_refuse(d, "{'range':{},'text':'x'}", bad_range);
+	document_refuse(d, "{'range':{'start':{'line':0,'character':0}},"
+	    "'text':'x'}", bad_range);
+	document_refuse(d, "{'range':{'start':{'line':-1,'character':0},"
+	    "'end':{'line':0,'character':0}},'text':'x'}", bad_range);
+	document_refuse(d, "{'range':{'start':{'line':0,'character':0},"
+	    "'end':{'line':0,'character':-2}},'text':'x'}", bad_range);
+	document_refuse(d, "{'range':{'start':{'line':'0','character':0},"
+	    "'end':{'line':0,'character':0}},'text':'x'}", bad_range);
+	document_refuse(d, "{'range':{'start':{'line':0,'character':1.5},"
+	    "'end':{'line':0,'character':2}},'text':'x'}", bad_range);
+	document_refuse(d, "{'range':{'start':{'line':0},"
+	    "'end':{'line':0,'character':2}},'text':'x'}", bad_range);
+	document_refuse(d, "{'range':{'start':{'line':0,'character':0},"
+	    "'end':{'line':0,'character':0}}}", no_text);
 	CHECK_STR_EQ(d->text.data, "keep\nme\n");
 	CHECK_UINT_EQ(d->lines.count, 3);
 	CHECK(!d->dirty);
@@ -301,22 +312,22 @@ static void
 test_sequence(void)
 {
 	static const char *changes[] = {
-		"{\"range\":{\"start\":{\"line\":2,\"character\":0},\"end\":"
-		    "{\"line\":2,\"character\":0}},\"text\":\"func main() {\\n"
-		    "}\\n\"}",
-		"{\"range\":{\"start\":{\"line\":2,\"character\":13},\"end\":"
-		    "{\"line\":2,\"character\":13}},\"text\":\"\\n\\t\"}",
-		"{\"range\":{\"start\":{\"line\":3,\"character\":1},\"end\":"
-		    "{\"line\":3,\"character\":1}},\"text\":\"s := \\\"\\u00e9"
-		    "\\ud83d\\ude00\\\"\"}",
-		"{\"range\":{\"start\":{\"line\":3,\"character\":11},\"end\":"
-		    "{\"line\":3,\"character\":11}},\"text\":\" + \\\"x\\\"\"}",
-		"{\"range\":{\"start\":{\"line\":3,\"character\":7},\"end\":"
-		    "{\"line\":3,\"character\":8}},\"text\":\"\"}",
-		"{\"range\":{\"start\":{\"line\":0,\"character\":8},\"end\":"
-		    "{\"line\":0,\"character\":12}},\"text\":\"demo\"}",
-		"{\"range\":{\"start\":{\"line\":3,\"character\":0},\"end\":"
-		    "{\"line\":3,\"character\":0}},\"text\":\"\\t_ = 1\\n\"}",
+		"{'range':{'start':{'line':2,'character':0},"
+		    "'end':{'line':2,'character':0}},"
+		    "'text':'func main() {\\n}\\n'}",
+		"{'range':{'start':{'line':2,'character':13},"
+		    "'end':{'line':2,'character':13}},'text':'\\n\\t'}",
+		"{'range':{'start':{'line':3,'character':1},"
+		    "'end':{'line':3,'character':1}},"
+		    "'text':'s := \\'\\u00e9\\ud83d\\ude00\\''}",
+		"{'range':{'start':{'line':3,'character':11},"
+		    "'end':{'line':3,'character':11}},'text':' + \\'x\\''}",
+		"{'range':{'start':{'line':3,'character':7},"
+		    "'end':{'line':3,'character':8}},'text':''}",
+		"{'range':{'start':{'line':0,'character':8},"
+		    "'end':{'line':0,'character':12}},'text':'demo'}",
+		"{'range':{'start':{'line':3,'character':0},"
+		    "'end':{'line':3,'character':0}},'text':'\\t_ = 1\\n'}",
 	};
 	struct document *d = document_test_new("package main\n\n");
 	char *cause = NULL;
@@ -352,8 +363,8 @@ test_offset_and_bytes(void)
 	    "character", 1, "text", "\0\0", (size_t)2);
 	if (CHECK(change != NULL)) {
 		CHECK_INT_EQ(document_apply(d, change, &cause), 0);
-		CHECK_MEM_EQ(d->text.data, d->text.len, "a\0\0b\r\n\xff\xfe" "C",
-		    9);
+		CHECK_MEM_EQ(d->text.data, d->text.len,
+		    "a\0\0b\r\n\xff\xfe" "C", 9);
 		json_decref(change);
 	}
 	CHECK_NULL(cause);

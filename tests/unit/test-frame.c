@@ -232,6 +232,8 @@ test_overflowing_length(void)
 	    "{invalid Content-Length \"99999999999999999999999\"}<ok>", NULL);
 	EXPECT("Content-Length: 18446744073709551616\r\n\r\n" CL(2) "ok",
 	    "{invalid Content-Length \"18446744073709551616\"}<ok>", NULL);
+	EXPECT("Content-Length: 10000000000000000000\r\n\r\n" CL(2) "ok",
+	    "{invalid Content-Length \"10000000000000000000\"}<ok>", NULL);
 }
 
 /* Check conflicting duplicate lengths cost one error. */

@@ -238,8 +238,8 @@ test_invalid_id(void)
 {
 	jsonrpc_refuse("{\"jsonrpc\":\"2.0\",\"id\":1.5,\"method\":\"x\"}",
 	    "\"id\" must be an integer or a string", NULL);
-	jsonrpc_refuse("{\"jsonrpc\":\"2.0\",\"id\":{\"n\":1},\"method\":\"x\"}",
-	    "\"id\" must be an integer or a string", NULL);
+	jsonrpc_refuse("{\"jsonrpc\":\"2.0\",\"id\":{\"n\":1},"
+	    "\"method\":\"x\"}", "\"id\" must be an integer or a string", NULL);
 	jsonrpc_refuse("{\"jsonrpc\":\"2.0\",\"id\":[1],\"result\":1}",
 	    "\"id\" must be an integer or a string", NULL);
 	jsonrpc_refuse("{\"jsonrpc\":\"2.0\",\"id\":true,\"method\":\"x\"}",
@@ -336,8 +336,8 @@ test_build_error(void)
 	json_decref(m);
 	m = jsonrpc_error_response(json_string("x"),
 	    jsonrpc_error_object(JSONRPC_REQUEST_CANCELLED, "cancelled"));
-	CHECK_JSON_EQ(m, "{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"error\":{\"code\":"
-	    "-32800,\"message\":\"cancelled\"}}");
+	CHECK_JSON_EQ(m, "{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"error\":"
+	    "{\"code\":-32800,\"message\":\"cancelled\"}}");
 	json_decref(m);
 	m = jsonrpc_error_object(JSONRPC_INTERNAL_ERROR, "bad byte \xff here");
 	CHECK_JSON_EQ(m, "{\"code\":-32603,\"message\":\"bad byte \\ufffd "

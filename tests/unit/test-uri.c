@@ -14,7 +14,7 @@ uri_expect(const char *uri, const char *path)
 	char *cause = NULL, *got = uri_to_path(uri, &cause);
 
 	if (!CHECK_STR_EQ(got, path))
-		unit_note("uri %s: %s", uri, cause != NULL ? cause : "no cause");
+		unit_note("uri %s: %s", uri, cause != NULL ? cause : "-");
 	CHECK_NULL(cause);
 	free(got);
 	free(cause);
@@ -66,6 +66,7 @@ test_authority(void)
 	uri_expect("file://localhost/x", "/x");
 	uri_expect("file://LocalHost/x/y", "/x/y");
 	uri_refuse("file://server/share/x", "file URI names another host");
+	uri_refuse("file://otherhost/x", "file URI names another host");
 	uri_refuse("file://localhost.example.com/x",
 	    "file URI names another host");
 	uri_refuse("file://localhos/x", "file URI names another host");
