@@ -144,7 +144,7 @@ $(B)/unit-tests: $(UNIT_OBJS) $(B)/libheaplens.a
 $(B)/rpc-run: tests/rpc/rpc-run.c $(B)/FLAGS | check-libs
 	$(QUIET_CC)$(CC) $(BASE_CFLAGS) -D_GNU_SOURCE $(WARN_CFLAGS) $(CFLAGS) -o $@ $< $(PKG_LIBS)
 
-test-programs: heaplens $(B)/unit-tests $(B)/rpc-run
+test-programs: heaplens $(B)/unit-tests $(B)/rpc-run $(B)/fuzz-replay
 
 demo:
 	@$(MAKE) --no-print-directory deps
@@ -156,12 +156,27 @@ check:
 	@$(MAKE) --no-print-directory test-programs
 	@VALGRIND=$(VALGRIND) tests/run
 
-fuzz:
-	@echo "heaplens: the fuzz targets land with the parsers they test (tests/fuzz/)"
+# libFuzzer targets: clang, with the protocol sources compiled in so that
+# they are instrumented. Run one with, e.g.,
+#   build/fuzz/frame-fuzzer -max_total_time=60 -max_len=16384 NEWDIR tests/fuzz/corpus/frame
+FUZZ_CC = clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/*-fuzzer.c))
+
+fuzz: $(FUZZ_TARGETS)
+
+$(B)/fuzz/%-fuzzer: tests/fuzz/%-fuzzer.c $(PROTOCOL_SRCS) $(B)/FLAGS | check-libs
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(FUZZ_CC) $(BASE_CFLAGS) $(WARN_CFLAGS) $(FUZZ_FLAGS) \
+		-o $@ $< $(PROTOCOL_SRCS) $(PKG_LIBS) -lev -lm
+
+# Replay the fuzz corpora with the normal compiler, in make check.
+$(B)/fuzz-replay: $(O)/tests/fuzz/driver.o $(O)/tests/fuzz/frame-fuzzer.o $(B)/libheaplens.a
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 clean:
 	rm -rf $(O) $(B)/libheaplens.a $(B)/unit-tests $(B)/rpc-run \
-		$(B)/FLAGS heaplens
+		$(B)/fuzz $(B)/fuzz-replay $(B)/FLAGS heaplens
 
 distclean:
 	rm -rf $(B) heaplens

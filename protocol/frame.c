@@ -110,7 +110,8 @@ frame_parse_length(const char *s, size_t n, size_t *out)
 			return -1;
 		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
-	if (v > SIZE_MAX / 2)
+	/* Past this no client means it: resync rather than skip forever. */
+	if (v > FRAME_MAX_LENGTH)
 		return -1;
 	*out = (size_t)v;
 	return 0;
@@ -187,7 +188,7 @@ frame_next(struct frame_reader *r, const char **body, size_t *len,
 	long at;
 
 	for (;;) {
-		p = r->in.data + r->pos;
+		p = buf_str(&r->in) + r->pos;
 		avail = r->in.len - r->pos;
 		if (r->skip > 0) {
 			size_t n = avail < r->skip ? avail : r->skip;
@@ -218,13 +219,17 @@ frame_next(struct frame_reader *r, const char **body, size_t *len,
 		}
 		if (avail == 0)
 			return 0;
-		hdr = frame_header_end(p, avail);
-		if (hdr == 0 && avail <= FRAME_MAX_HEADER)
+		/*
+		 * Look for the end of the headers only within the bound, so
+		 * the verdict never depends on how reads split the input.
+		 */
+		hdr = frame_header_end(p, avail < FRAME_MAX_HEADER ? avail :
+		    FRAME_MAX_HEADER);
+		if (hdr == 0 && avail < FRAME_MAX_HEADER)
 			return 0;
-		if (hdr == 0 || hdr > FRAME_MAX_HEADER) {
-			/* The same verdict however reads split the input. */
+		if (hdr == 0) {
 			r->resync = 1;
-			r->pos += hdr > 0 ? hdr : 1;
+			r->pos++;
 			return set_cause(cause, "header block exceeds %u bytes "
 			    "without an empty line", FRAME_MAX_HEADER);
 		}
@@ -255,7 +260,7 @@ frame_next(struct frame_reader *r, const char **body, size_t *len,
 char *
 frame_leftover(const struct frame_reader *r)
 {
-	const char *p = r->in.data + r->pos;
+	const char *p = buf_str(&r->in) + r->pos;
 	size_t avail = r->in.len - r->pos, hdr, length = 0;
 	char *cause = NULL;
 

@@ -19,6 +19,12 @@
 
 /* Default bound on one message body: large enough for any Go source file. */
 #define FRAME_MAX_BODY (64u * 1024 * 1024)
+/*
+ * A Content-Length above this is refused as invalid (and the reader resyncs)
+ * rather than skipped as an oversized message: nobody sends 4 GiB to a
+ * language server, and skipping it would swallow the rest of the session.
+ */
+#define FRAME_MAX_LENGTH (4ull * 1024 * 1024 * 1024)
 /* Bound on one header block; LSP headers are a few dozen bytes. */
 #define FRAME_MAX_HEADER 8192
 

@@ -56,7 +56,7 @@ cmd_serve_exec(int argc, char **argv)
 			errno = 0;
 			n = strtoull(argv[++i], &end, 10);
 			if (errno != 0 || *end != '\0' || n < 64 ||
-			    n > (1ull << 32))
+			    n > FRAME_MAX_LENGTH)
 				return cli_usage_error(&cmd_serve_entry,
 				    "--max-message wants a byte count from 64 "
 				    "to 4294967296, not '%s'", argv[i]);

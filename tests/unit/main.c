@@ -20,6 +20,7 @@ static const struct {
 	{ "uri", uri_tests },
 	{ "document", document_tests },
 	{ "config", config_tests },
+	{ "deps", deps_tests },
 };
 
 static struct buf unit_log = BUF_INIT;	/* the current test's failures */

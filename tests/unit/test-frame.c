@@ -406,6 +406,28 @@ test_header_too_long_complete(void)
 	free(s);
 }
 
+/*
+ * Check a Content-Length line past the bound inside an over-long header
+ * block is treated alike however reads split the input. Which bytes make
+ * the block too long is only known FRAME_MAX_HEADER bytes in, so the reader
+ * resynchronises from there, finds that line and takes its frame.
+ */
+static void
+test_header_too_long_inner_length(void)
+{
+	static const char tail[] = "\r\nContent-Length: 2\r\n\r\nhi"
+	    CL(2) "ok";
+	size_t n = FRAME_MAX_HEADER + 800;
+	char *s = xmalloc(n + sizeof tail);
+
+	memcpy(s, "X-Pad: ", 7);
+	memset(s + 7, 'p', n - 7);
+	memcpy(s + n, tail, sizeof tail - 1);
+	frame_expect(s, n + sizeof tail - 1, FRAME_MAX_BODY, "{header block exceeds 8192 "
+	    "bytes without an empty line}<hi><ok>", NULL);
+	free(s);
+}
+
 /* Check the leftover names a truncated body. */
 static void
 test_leftover_body(void)
@@ -516,6 +538,8 @@ const struct unit_test frame_tests[] = {
 	{ "header block without end", test_header_too_long },
 	{ "header block over the bound, complete",
 	    test_header_too_long_complete },
+	{ "header block over the bound, inner Content-Length",
+	    test_header_too_long_inner_length },
 	{ "leftover: truncated body", test_leftover_body },
 	{ "leftover: partial header", test_leftover_header },
 	{ "leftover: clean input", test_leftover_clean },
