@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -410,6 +412,20 @@ server_listen_unix(struct server *srv, const char *path, char **cause)
 	return 0;
 }
 
+/* Return whether a bound address is a loopback one. */
+static int
+server_loopback(const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+
+	if (ss->ss_family == AF_INET)
+		return (ntohl(sin->sin_addr.s_addr) >> 24) == 127;
+	if (ss->ss_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr);
+	return 0;
+}
+
 /* Bind a TCP socket at host:port. */
 static int
 server_listen_tcp(struct server *srv, const char *addr, char **cause)
@@ -459,10 +475,15 @@ server_listen_tcp(struct server *srv, const char *addr, char **cause)
 	srv->listen_fd = fd;
 	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == 0 &&
 	    getnameinfo((struct sockaddr *)&ss, sslen, bhost, sizeof bhost,
-	    bport, sizeof bport, NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+	    bport, sizeof bport, NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
 		fprintf(stderr, "heaplens: listening on %s%s%s:%s\n",
 		    strchr(bhost, ':') ? "[" : "", bhost,
 		    strchr(bhost, ':') ? "]" : "", bport);
+		if (!server_loopback(&ss))
+			log_warn("%s is not a loopback address: anyone who "
+			    "can reach it can make heaplens read the files of "
+			    "the workspaces they name", bhost);
+	}
 	return 0;
 }
 

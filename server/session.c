@@ -330,10 +330,17 @@ session_request_in(struct session *s, struct jsonrpc_msg *msg, int cancelled)
 		err = jsonrpc_error_object(JSONRPC_INVALID_REQUEST,
 		    "\"%s\" is a notification: send it without an id",
 		    msg->method);
-	else
+	else {
+		ev_tstamp start = ev_time();
+
 		result = m->fn(s, msg->params, &err);
+		log_debug("%s: %s took %.1f ms", s->conn->peer, msg->method,
+		    (ev_time() - start) * 1000);
+	}
 	if (err != NULL) {
 		s->errors++;
+		log_debug("%s: %s failed: %s", s->conn->peer, msg->method,
+		    json_string_value(json_object_get(err, "message")));
 		json_decref(result);
 		session_send(s, jsonrpc_error_response(json_incref(msg->id),
 		    err));
