@@ -10,6 +10,7 @@
 
 static const struct cmd_entry *const cli_commands[] = {
 	&cmd_serve_entry,
+	&cmd_lines_entry,
 };
 
 /* Print the overall help. */
@@ -57,6 +58,46 @@ cli_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nusage: heaplens %s %s\n", cmd->name, cmd->usage);
 	return 2;
+}
+
+/* Parse a command's options. */
+int
+cli_parse(const struct cmd_entry *cmd, int argc, char **argv,
+    const struct cli_option *opts, char **positional, int *npositional)
+{
+	const struct cli_option *o;
+	int i, rest = 0;
+
+	*npositional = 0;
+	for (i = 1; i < argc; i++) {
+		if (rest || argv[i][0] != '-' || strcmp(argv[i], "-") == 0) {
+			positional[(*npositional)++] = argv[i];
+			continue;
+		}
+		if (strcmp(argv[i], "--") == 0) {
+			rest = 1;
+			continue;
+		}
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			cli_help(cmd);
+			return 1;
+		}
+		for (o = opts; o->name != NULL; o++)
+			if (strcmp(argv[i], o->name) == 0)
+				break;
+		if (o->name == NULL)
+			return cli_usage_error(cmd, "unknown option '%s'",
+			    argv[i]);
+		if (o->value == NULL) {
+			*o->flag = 1;
+			continue;
+		}
+		if (i + 1 >= argc)
+			return cli_usage_error(cmd, "missing value for '%s'",
+			    argv[i]);
+		*o->value = argv[++i];
+	}
+	return 0;
 }
 
 /* Dispatch the command line. */

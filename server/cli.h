@@ -18,7 +18,25 @@ struct cmd_entry {
 	int (*exec)(int argc, char **argv);
 };
 
+/* One option of a command: a flag (flag set) or one taking a value. */
+struct cli_option {
+	const char *name;	/* "--sample-index" */
+	const char **value;	/* receives the value, or NULL for a flag */
+	int *flag;		/* set to 1 when a flag is given */
+};
+
+/*
+ * Parse argv[1..argc) against opts (ended by a { NULL } row); the other
+ * arguments are collected in positional (an array of argc entries the caller
+ * provides) and counted in *npositional. Returns 0; 1 after printing the
+ * command's help for --help (the command returns 0); or 2 after a usage
+ * error on stderr (the command returns 2).
+ */
+int cli_parse(const struct cmd_entry *cmd, int argc, char **argv,
+    const struct cli_option *opts, char **positional, int *npositional);
+
 extern const struct cmd_entry cmd_serve_entry;
+extern const struct cmd_entry cmd_lines_entry;
 
 /* Run the command line; returns the exit code. */
 int cli_main(int argc, char **argv);

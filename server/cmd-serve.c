@@ -37,40 +37,37 @@ static int
 cmd_serve_exec(int argc, char **argv)
 {
 	struct server_options opt = { NULL, FRAME_MAX_BODY };
-	const char *log_path = NULL;
-	char *cause = NULL, *end;
+	const char *log_path = NULL, *max = NULL;
+	char *cause = NULL, *end, **args;
 	unsigned long long n;
-	int i, code;
+	int stdio = 0, nargs, code;
+	const struct cli_option opts[] = {
+		{ "--stdio", NULL, &stdio },
+		{ "--listen", &opt.listen, NULL },
+		{ "--log", &log_path, NULL },
+		{ "--max-message", &max, NULL },
+		{ NULL, NULL, NULL }
+	};
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-			return cli_help(&cmd_serve_entry);
-		if (strcmp(argv[i], "--stdio") == 0) {
-			opt.listen = NULL;
-		} else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
-			opt.listen = argv[++i];
-		} else if (strcmp(argv[i], "--log") == 0 && i + 1 < argc) {
-			log_path = argv[++i];
-		} else if (strcmp(argv[i], "--max-message") == 0 &&
-		    i + 1 < argc) {
-			errno = 0;
-			n = strtoull(argv[++i], &end, 10);
-			if (errno != 0 || *end != '\0' || n < 64 ||
-			    n > FRAME_MAX_LENGTH)
-				return cli_usage_error(&cmd_serve_entry,
-				    "--max-message wants a byte count from 64 "
-				    "to 4294967296, not '%s'", argv[i]);
-			opt.max_message = (size_t)n;
-		} else if (argv[i][0] == '-') {
-			return cli_usage_error(&cmd_serve_entry, "%s '%s'",
-			    strcmp(argv[i], "--listen") == 0 ||
-			    strcmp(argv[i], "--log") == 0 ||
-			    strcmp(argv[i], "--max-message") == 0 ?
-			    "missing value for" : "unknown option", argv[i]);
-		} else {
+	args = xcalloc((size_t)argc, sizeof *args);
+	code = cli_parse(&cmd_serve_entry, argc, argv, opts, args, &nargs);
+	if (code == 0 && nargs > 0)
+		code = cli_usage_error(&cmd_serve_entry,
+		    "unexpected argument '%s'", args[0]);
+	free(args);
+	if (code != 0)
+		return code == 1 ? 0 : code;
+	if (stdio)
+		opt.listen = NULL;
+	if (max != NULL) {
+		errno = 0;
+		n = strtoull(max, &end, 10);
+		if (errno != 0 || *end != '\0' || n < 64 ||
+		    n > FRAME_MAX_LENGTH)
 			return cli_usage_error(&cmd_serve_entry,
-			    "unexpected argument '%s'", argv[i]);
-		}
+			    "--max-message wants a byte count from 64 to "
+			    "4294967296, not '%s'", max);
+		opt.max_message = (size_t)n;
 	}
 	if (log_path != NULL && log_open(log_path, &cause) != 0) {
 		error("%s", cause);

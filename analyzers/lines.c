@@ -1,0 +1,265 @@
+/*
+ * lines.c - aggregate profile samples by source line.
+ *
+ * Frames are first mapped to nodes once per distinct location line (not per
+ * sample), so the per-sample work is a walk over precomputed node ids with a
+ * stamp per node to count each node once per sample.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzers/lines.h"
+#include "protocol/util.h"
+
+struct node {
+	const char *function;
+	const char *file;
+	int64_t line;
+	int64_t flat;
+	int64_t cum;
+	size_t stamp;			/* last sample that counted it, + 1 */
+};
+
+/* An open-addressing table from (function, file, line) to node index. */
+struct node_table {
+	struct node *nodes;
+	size_t n;
+	size_t alloc;
+	uint32_t *slots;		/* node index + 1, or 0 */
+	size_t nslots;
+};
+
+/* Hash a string. */
+static uint64_t
+lines_hash_str(const char *s, uint64_t h)
+{
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 0x100000001b3ull;
+	return h;
+}
+
+/* Hash a node key. */
+static uint64_t
+lines_hash(const char *function, const char *file, int64_t line)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	h = lines_hash_str(function, h);
+	h = lines_hash_str(file, h ^ 0xff);
+	h ^= (uint64_t)line * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
+}
+
+/* Double the slots and re-insert every node. */
+static void
+node_table_grow(struct node_table *t)
+{
+	size_t i, j, mask;
+
+	free(t->slots);
+	t->nslots = t->nslots ? t->nslots * 2 : 1024;
+	t->slots = xcalloc(t->nslots, sizeof *t->slots);
+	mask = t->nslots - 1;
+	for (i = 0; i < t->n; i++) {
+		j = lines_hash(t->nodes[i].function, t->nodes[i].file,
+		    t->nodes[i].line) & mask;
+		while (t->slots[j] != 0)
+			j = (j + 1) & mask;
+		t->slots[j] = (uint32_t)i + 1;
+	}
+}
+
+/* Find or add the node for a frame; return its index. */
+static uint32_t
+node_table_get(struct node_table *t, const char *function, const char *file,
+    int64_t line)
+{
+	size_t j, mask;
+	struct node *n;
+
+	if (2 * (t->n + 1) > t->nslots)
+		node_table_grow(t);
+	mask = t->nslots - 1;
+	j = lines_hash(function, file, line) & mask;
+	while (t->slots[j] != 0) {
+		n = &t->nodes[t->slots[j] - 1];
+		if (n->line == line && strcmp(n->function, function) == 0 &&
+		    strcmp(n->file, file) == 0)
+			return t->slots[j] - 1;
+		j = (j + 1) & mask;
+	}
+	if (t->n == t->alloc) {
+		t->alloc = t->alloc ? t->alloc * 2 : 256;
+		t->nodes = xrealloc(t->nodes, t->alloc * sizeof *t->nodes);
+	}
+	n = &t->nodes[t->n];
+	memset(n, 0, sizeof *n);
+	n->function = function;
+	n->file = file;
+	n->line = line;
+	t->slots[j] = (uint32_t)++t->n;
+	return (uint32_t)(t->n - 1);
+}
+
+/* Map every frame of p (each entry of p->lines) to its node. */
+static uint32_t *
+lines_map_frames(struct node_table *t, const struct pprof_profile *p,
+    uint32_t *unknown)
+{
+	uint32_t *frame_node = xmalloc((p->nlines + 1) * sizeof *frame_node);
+	const struct pprof_function *f;
+	size_t i;
+
+	for (i = 0; i < p->nlines; i++) {
+		f = &p->functions[p->lines[i].function];
+		frame_node[i] = node_table_get(t, f->name, f->filename,
+		    p->lines[i].function == 0 ? 0 : p->lines[i].line);
+	}
+	/* Locations without lines (no symbols) share one node. */
+	*unknown = node_table_get(t, "", "", 0);
+	return frame_node;
+}
+
+/* Add the samples of p (sign -1 for a base) to the nodes. */
+static int64_t
+lines_add(struct node_table *t, const struct pprof_profile *p, int index,
+    int64_t sign, size_t *stamp)
+{
+	const struct pprof_sample *s;
+	const struct pprof_location *l;
+	uint32_t *frame_node, unknown, node, leaf;
+	int64_t v, total = 0;
+	size_t i, k, j;
+
+	frame_node = lines_map_frames(t, p, &unknown);
+	for (i = 0; i < p->nsamples; i++) {
+		s = &p->samples[i];
+		v = p->values[i * p->ntypes + (size_t)index] * sign;
+		total += v < 0 ? -v : v;
+		if (v == 0 || s->nlocs == 0)
+			continue;
+		++*stamp;
+		leaf = UINT32_MAX;
+		for (k = 0; k < s->nlocs; k++) {
+			l = &p->locations[p->sample_locs[s->first_loc + k]];
+			if (l->nlines == 0) {
+				node = unknown;
+				if (leaf == UINT32_MAX)
+					leaf = node;
+				if (t->nodes[node].stamp != *stamp) {
+					t->nodes[node].stamp = *stamp;
+					t->nodes[node].cum += v;
+				}
+				continue;
+			}
+			for (j = 0; j < l->nlines; j++) {
+				node = frame_node[l->first_line + j];
+				if (leaf == UINT32_MAX)
+					leaf = node;
+				if (t->nodes[node].stamp != *stamp) {
+					t->nodes[node].stamp = *stamp;
+					t->nodes[node].cum += v;
+				}
+			}
+		}
+		t->nodes[leaf].flat += v;
+	}
+	free(frame_node);
+	return total;
+}
+
+/* An entry and pprof's printable name for it, for sorting. */
+struct sort_item {
+	struct lines_entry e;
+	char *name;
+};
+
+/* Return pprof's printable name of a node: "function file:line". */
+static char *
+lines_printable(const struct lines_entry *e)
+{
+	if (e->line != 0)
+		return xasprintf("%s%s%s:%lld", e->function,
+		    *e->function ? " " : "", e->file, (long long)e->line);
+	if (*e->file != '\0')
+		return xasprintf("%s%s%s", e->function, *e->function ? " " : "",
+		    e->file);
+	return xstrdup(*e->function ? e->function : "<unknown>");
+}
+
+/* Order entries by |flat| desc, name, |cum| desc (pprof's FlatNameOrder). */
+static int
+lines_cmp(const void *pa, const void *pb)
+{
+	const struct sort_item *a = pa, *b = pb;
+	int64_t fa = a->e.flat < 0 ? -a->e.flat : a->e.flat;
+	int64_t fb = b->e.flat < 0 ? -b->e.flat : b->e.flat;
+	int64_t ca = a->e.cum < 0 ? -a->e.cum : a->e.cum;
+	int64_t cb = b->e.cum < 0 ? -b->e.cum : b->e.cum;
+	int c;
+
+	if (fa != fb)
+		return fa > fb ? -1 : 1;
+	c = strcmp(a->name, b->name);
+	if (c != 0)
+		return c;
+	if (ca != cb)
+		return ca > cb ? -1 : 1;
+	return 0;
+}
+
+/* Compute per-line costs. */
+void
+lines_compute(const struct pprof_profile *p, int index,
+    const struct pprof_profile *base, int base_index,
+    struct lines_report *out)
+{
+	struct node_table t;
+	struct sort_item *items;
+	size_t stamp = 0, i, n = 0;
+	int64_t total, base_total;
+
+	memset(&t, 0, sizeof t);
+	memset(out, 0, sizeof *out);
+	total = lines_add(&t, p, index, 1, &stamp);
+	if (base != NULL) {
+		/* pprof reports a diff against the base's total. */
+		base_total = lines_add(&t, base, base_index, -1, &stamp);
+		if (base_total != 0)
+			total = base_total;
+	}
+	items = xcalloc(t.n + 1, sizeof *items);
+	for (i = 0; i < t.n; i++) {
+		if (t.nodes[i].flat == 0 && t.nodes[i].cum == 0)
+			continue;
+		items[n].e.function = t.nodes[i].function;
+		items[n].e.file = t.nodes[i].file;
+		items[n].e.line = t.nodes[i].line;
+		items[n].e.flat = t.nodes[i].flat;
+		items[n].e.cum = t.nodes[i].cum;
+		items[n].name = lines_printable(&items[n].e);
+		n++;
+	}
+	qsort(items, n, sizeof *items, lines_cmp);
+	out->entries = xcalloc(n + 1, sizeof *out->entries);
+	for (i = 0; i < n; i++) {
+		out->entries[i] = items[i].e;
+		free(items[i].name);
+	}
+	free(items);
+	out->n = n;
+	out->total = total;
+	out->sample_index = p->types[index].type;
+	out->unit = p->types[index].unit;
+	free(t.nodes);
+	free(t.slots);
+}
+
+/* Free a report. */
+void
+lines_release(struct lines_report *r)
+{
+	free(r->entries);
+	memset(r, 0, sizeof *r);
+}
