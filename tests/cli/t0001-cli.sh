@@ -54,11 +54,14 @@ expect_match "--log records the start" "heaplens info: heaplens $version startin
 expect_match "--log records the client" "stdio: initialized by t0001" "$(cat "$TMP/log")"
 expect_match "--log lines are timestamped" "^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} heaplens" "$(head -n 1 "$TMP/log")"
 
-# The man page and --help document the same options.
-help_opts=$($HEAPLENS serve --help | grep -oE -- '--[a-z][a-z-]+' | sort -u)
-man_opts=$(sed -n '/^\.SH OPTIONS FOR SERVE/,/^\.SH SETTINGS/p' "$TOP/docs/heaplens.1" |
-	sed 's/\\-/-/g' | grep -oE -- '--[a-z][a-z-]+' | sort -u)
-expect_eq "serve --help and the man page list the same options" "$help_opts" "$man_opts"
+# The man page and --help document the same options, command by command.
+for cmd in $($HEAPLENS --help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }'); do
+	upper=$(echo "$cmd" | tr a-z A-Z)
+	help_opts=$($HEAPLENS "$cmd" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+	man_opts=$(sed -n "/^\.SH OPTIONS FOR $upper\$/,/^\.SH /p" "$TOP/docs/heaplens.1" |
+		sed 's/\\-/-/g' | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+	expect_eq "$cmd --help and the man page list the same options" "$help_opts" "$man_opts"
+done
 global_man=$(sed 's/\\-/-/g' "$TOP/docs/heaplens.1" | grep -oE -- '--(help|version)' | sort -u | tr '\n' ' ')
 expect_eq "the man page documents --help and --version" "--help --version " "$global_man"
 for cmd in $($HEAPLENS --help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }'); do
