@@ -263,3 +263,138 @@ lines_release(struct lines_report *r)
 	free(r->entries);
 	memset(r, 0, sizeof *r);
 }
+
+/* A path being summed: the frame indices (into p->lines) and its value. */
+struct path_acc {
+	uint32_t *frames;
+	size_t n;
+	int64_t value;
+};
+
+/* Hash a path's frames. */
+static size_t
+lines_path_hash(const uint32_t *frames, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ frames[i]) * 0x100000001b3ull;
+	return (size_t)(h ^ (h >> 32));
+}
+
+/* Order paths by value, largest first. */
+static int
+lines_path_cmp(const void *pa, const void *pb)
+{
+	const struct path_acc *a = pa, *b = pb;
+
+	return a->value > b->value ? -1 : a->value < b->value;
+}
+
+/* Find the costliest call paths into file:line. */
+size_t
+lines_paths(const struct pprof_profile *p, int index, const char *file,
+    int64_t line, struct lines_path *out, size_t max)
+{
+	struct path_acc *acc = NULL;
+	const struct pprof_sample *s;
+	const struct pprof_location *l;
+	const struct pprof_function *f;
+	uint32_t *stack = NULL;
+	size_t nacc = 0, aacc = 0, nstack, astack = 0, i, k, j, a, n, depth;
+	size_t *slots = NULL, nslots = 0, h;
+	int64_t v;
+	long hit;
+
+	for (i = 0; i < p->nsamples; i++) {
+		s = &p->samples[i];
+		v = p->values[i * p->ntypes + (size_t)index];
+		if (v == 0)
+			continue;
+		/* Frames root first: locations outermost first, lines too. */
+		nstack = 0;
+		hit = -1;
+		for (k = s->nlocs; k-- > 0; ) {
+			l = &p->locations[p->sample_locs[s->first_loc + k]];
+			for (j = l->nlines; j-- > 0; ) {
+				if (nstack == astack) {
+					astack = astack ? astack * 2 : 64;
+					stack = xrealloc(stack,
+					    astack * sizeof *stack);
+				}
+				stack[nstack] = l->first_line + (uint32_t)j;
+				f = &p->functions[p->lines[stack[nstack]].function];
+				if (hit < 0 && p->lines[stack[nstack]].line ==
+				    line && strcmp(f->filename, file) == 0)
+					hit = (long)nstack;
+				nstack++;
+			}
+		}
+		if (hit < 0)
+			continue;
+		depth = (size_t)hit + 1;
+		if (2 * (nacc + 1) > nslots) {
+			/* Rehash: paths are found by a hash of their frames. */
+			free(slots);
+			nslots = nslots ? nslots * 2 : 64;
+			slots = xcalloc(nslots, sizeof *slots);
+			for (a = 0; a < nacc; a++) {
+				h = lines_path_hash(acc[a].frames, acc[a].n);
+				while (slots[h & (nslots - 1)] != 0)
+					h++;
+				slots[h & (nslots - 1)] = a + 1;
+			}
+		}
+		h = lines_path_hash(stack, depth);
+		for (;; h++) {
+			a = slots[h & (nslots - 1)];
+			if (a == 0 || (acc[a - 1].n == depth &&
+			    memcmp(acc[a - 1].frames, stack,
+			    depth * sizeof *stack) == 0))
+				break;
+		}
+		if (a != 0) {
+			a--;
+		} else {
+			slots[h & (nslots - 1)] = nacc + 1;
+			a = nacc;
+			if (nacc == aacc) {
+				aacc = aacc ? aacc * 2 : 16;
+				acc = xrealloc(acc, aacc * sizeof *acc);
+			}
+			acc[a].frames = xmalloc(depth * sizeof *stack);
+			memcpy(acc[a].frames, stack, depth * sizeof *stack);
+			acc[a].n = depth;
+			acc[a].value = 0;
+			nacc++;
+		}
+		acc[a].value += v;
+	}
+	qsort(acc, nacc, sizeof *acc, lines_path_cmp);
+	n = nacc < max ? nacc : max;
+	for (a = 0; a < nacc; a++) {
+		if (a < n) {
+			out[a].frames = xcalloc(acc[a].n, sizeof *out[a].frames);
+			for (k = 0; k < acc[a].n; k++)
+				out[a].frames[k] = &p->lines[acc[a].frames[k]];
+			out[a].nframes = acc[a].n;
+			out[a].value = acc[a].value;
+		}
+		free(acc[a].frames);
+	}
+	free(acc);
+	free(stack);
+	free(slots);
+	return n;
+}
+
+/* Free paths found by lines_paths(). */
+void
+lines_paths_release(struct lines_path *paths, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(paths[i].frames);
+}

@@ -44,4 +44,21 @@ void lines_compute(const struct pprof_profile *p, int index,
 
 void lines_release(struct lines_report *r);
 
+/* A call path into a line: frames from the root down to it. */
+struct lines_path {
+	const struct pprof_line **frames;	/* root first; borrowed */
+	size_t nframes;
+	int64_t value;
+};
+
+/*
+ * Find the costliest call paths (at most max) of sample type index that
+ * pass through a frame at file:line: each path runs from the root to the
+ * outermost such frame, and paths with the same frames are summed. Returns
+ * how many were stored in out; free them with lines_paths_release().
+ */
+size_t lines_paths(const struct pprof_profile *p, int index,
+    const char *file, int64_t line, struct lines_path *out, size_t max);
+void lines_paths_release(struct lines_path *paths, size_t n);
+
 #endif

@@ -46,7 +46,7 @@ lsp_status(struct session *s, json_t *params, json_t **error)
 	(void)params;
 	(void)error;
 	return json_pack("{s:{s:s, s:s, s:I, s:s, s:i}, s:s, s:o, s:O, "
-	    "s:O, s:o, s:{s:I, s:b}, s:[], s:O}",
+	    "s:O, s:o, s:{s:I, s:b}, s:s?, s:o, s:O}",
 	    "server", "name", "heaplens", "version", HEAPLENS_VERSION,
 	    "pid", (json_int_t)getpid(),
 	    "transport", s->conn->type->name,
@@ -59,6 +59,7 @@ lsp_status(struct session *s, json_t *params, json_t **error)
 	    "documents", lsp_status_documents(s),
 	    "analysis", "passes", (json_int_t)s->analysis_passes,
 	    "pending", ev_is_active(&s->debounce),
-	    "inputs",
+	    "sampleIndex", s->evidence.active,
+	    "inputs", evidence_status(&s->evidence),
 	    "failures", s->failures);
 }

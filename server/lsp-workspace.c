@@ -11,9 +11,6 @@
 #include "protocol/json.h"
 #include "session.h"
 
-typedef json_t *lsp_command_fn(struct session *s, json_t *arguments,
-    json_t *token, json_t **error);
-
 struct lsp_command {
 	const char *name;
 	lsp_command_fn *fn;
@@ -22,6 +19,10 @@ struct lsp_command {
 static lsp_command_fn lsp_refresh;
 
 static const struct lsp_command lsp_commands[] = {
+	{ "heaplens.selectSampleIndex", lsp_cmd_select_sample_index },
+	{ "heaplens.loadProfile", lsp_cmd_load_profile },
+	{ "heaplens.setBase", lsp_cmd_set_base },
+	{ "heaplens.clearBase", lsp_cmd_clear_base },
 	{ "heaplens.refresh", lsp_refresh },
 };
 
@@ -74,6 +75,8 @@ lsp_did_change_folders(struct session *s, json_t *params, json_t **error)
 		}
 	}
 	session_show_settings_warnings(s, 0);
+	if (s->initialized)
+		evidence_scan(&s->evidence, NULL);
 	return NULL;
 }
 
@@ -88,6 +91,8 @@ lsp_did_change_configuration(struct session *s, json_t *params,
 	if (json_is_object(settings)) {
 		workspace_set_client_settings(&s->workspace, settings);
 		session_show_settings_warnings(s, 0);
+		if (s->initialized)
+			evidence_scan(&s->evidence, NULL);
 	}
 	return NULL;
 }
@@ -116,7 +121,10 @@ lsp_execute_command(struct session *s, json_t *params, json_t **error)
 	return NULL;
 }
 
-/* heaplens.refresh: re-read every workspace folder's settings file. */
+/*
+ * heaplens.refresh: re-read every workspace folder's settings file, then
+ * look for profiles again and reload the changed ones.
+ */
 static json_t *
 lsp_refresh(struct session *s, json_t *arguments, json_t *token,
     json_t **error)
@@ -139,6 +147,7 @@ lsp_refresh(struct session *s, json_t *arguments, json_t *token,
 	}
 	progress_end(p, "settings reloaded");
 	session_show_settings_warnings(s, 1);
+	evidence_scan(&s->evidence, NULL);
 	return json_pack("{s:i, s:i}", "folders", total, "warnings",
 	    (int)json_array_size(s->workspace.warnings));
 }

@@ -27,6 +27,12 @@ static const struct lsp_method lsp_methods[] = {
 	    LSP_NOTIFICATION, NULL },
 	{ "workspace/executeCommand", lsp_execute_command, LSP_REQUEST,
 	    "executeCommandProvider" },
+	{ "textDocument/codeLens", lsp_code_lens, LSP_REQUEST,
+	    "codeLensProvider" },
+	{ "textDocument/inlayHint", lsp_inlay_hint, LSP_REQUEST,
+	    "inlayHintProvider" },
+	{ "textDocument/hover", lsp_hover, LSP_REQUEST, "hoverProvider" },
+	{ "heaplens/lineCosts", lsp_line_costs, LSP_REQUEST, NULL },
 	{ "heaplens/status", lsp_status, LSP_REQUEST, NULL },
 	{ "heaplens/document", lsp_document, LSP_REQUEST, NULL },
 };
@@ -64,6 +70,8 @@ lsp_capabilities(void)
 		if (strcmp(cap, "executeCommandProvider") == 0)
 			value = json_pack("{s:o}", "commands",
 			    lsp_command_names());
+		else if (strcmp(cap, "codeLensProvider") == 0)
+			value = json_pack("{s:b}", "resolveProvider", 0);
 		else
 			value = json_true();
 		json_object_set_new(caps, cap, value);
@@ -172,6 +180,7 @@ lsp_initialized(struct session *s, json_t *params, json_t **error)
 	(void)params;
 	(void)error;
 	s->initialized = 1;
+	evidence_scan(&s->evidence, NULL);
 	return NULL;
 }
 

@@ -65,4 +65,20 @@ json_t *lsp_command_names(void);
 /* heaplens/status (lsp-status.c). */
 lsp_handler lsp_status;
 
+/* Evidence in the editor (lsp-evidence.c). */
+lsp_handler lsp_code_lens;
+lsp_handler lsp_inlay_hint;
+lsp_handler lsp_hover;
+lsp_handler lsp_line_costs;
+/* Republish diagnostics and ask for refreshed lenses after a change. */
+void lsp_evidence_changed(struct session *s);
+
+/* A workspace/executeCommand command; token is the workDoneToken or NULL. */
+typedef json_t *lsp_command_fn(struct session *s, json_t *arguments,
+    json_t *token, json_t **error);
+lsp_command_fn lsp_cmd_load_profile;
+lsp_command_fn lsp_cmd_set_base;
+lsp_command_fn lsp_cmd_clear_base;
+lsp_command_fn lsp_cmd_select_sample_index;
+
 #endif

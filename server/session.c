@@ -48,7 +48,9 @@ session_new(struct conn *c)
 	s->inbox_tail = &s->inbox;
 	s->failures = json_array();
 	s->shown_warnings = json_array();
+	s->published = json_array();
 	workspace_init(&s->workspace, s->loop, session_settings_changed);
+	evidence_init(&s->evidence, s);
 	ev_timer_init(&s->debounce, session_debounce_cb, 0., 0.);
 	return s;
 }
@@ -89,7 +91,9 @@ session_free(struct session *s)
 		dnext = d->next;
 		document_free(d);
 	}
+	evidence_release(&s->evidence);
 	workspace_release(&s->workspace);
+	json_decref(s->published);
 	json_decref(s->client_capabilities);
 	json_decref(s->client_info);
 	json_decref(s->failures);
@@ -487,6 +491,19 @@ session_debounce_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	s->analysis_passes++;
 	log_debug("analysis pass %lu over %u documents", s->analysis_passes,
 	    n);
+}
+
+/* Return whether array holds the string s. */
+int
+session_array_has_string(json_t *array, const char *s)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(array, i, x)
+		if (json_is_string(x) && strcmp(json_string_value(x), s) == 0)
+			return 1;
+	return 0;
 }
 
 /* Return whether array holds a value equal to v. */

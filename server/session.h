@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "document.h"
+#include "evidence.h"
 #include "server.h"
 #include "workspace.h"
 
@@ -53,6 +54,8 @@ struct session {
 	unsigned long analysis_passes;
 	json_t *failures;		/* [{source, message}] for status */
 	json_t *shown_warnings;		/* settings warnings already shown */
+	struct evidence evidence;	/* profiles and their per-line costs */
+	json_t *published;		/* files we sent diagnostics for */
 	char *trace;			/* $/setTrace value */
 	unsigned long requests;
 	unsigned long notifications;
@@ -111,6 +114,9 @@ void session_fail(struct session *s, const char *source, const char *fmt, ...)
  * seen yet (all of them when all is set), as window/showMessage.
  */
 void session_show_settings_warnings(struct session *s, int all);
+
+/* Return whether array holds the string s. */
+int session_array_has_string(json_t *array, const char *s);
 
 /* Find an open document by URI (compared as paths). Borrowed or NULL. */
 struct document *session_document(struct session *s, const char *uri);

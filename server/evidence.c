@@ -1,0 +1,746 @@
+/*
+ * evidence.c - find, load and watch the workspace's profiles, and index
+ * their per-line costs by workspace file.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "analyzers/lines.h"
+#include "analyzers/sourcemap.h"
+#include "config.h"
+#include "evidence.h"
+#include "glob.h"
+#include "log.h"
+#include "lsp.h"
+#include "progress.h"
+#include "protocol/json.h"
+#include "session.h"
+
+/* Bounds on a workspace walk: nothing here may take the server down. */
+#define SCAN_MAX_ENTRIES 200000
+#define SCAN_MAX_DEPTH 32
+#define SCAN_MAX_WATCHED_DIRS 256
+#define EVIDENCE_SETTLE 0.1
+
+/* Sample types in the order a user most likely wants them. */
+static const char *const evidence_preferred[] = {
+	"alloc_space", "inuse_space", "cpu", "samples", "goroutine",
+	"contentions", "delay", "alloc_objects", "inuse_objects",
+};
+
+static void evidence_file_cb(struct ev_loop *loop, ev_stat *w, int revents);
+static void evidence_settle_cb(struct ev_loop *loop, ev_timer *w,
+    int revents);
+static void evidence_dir_cb(struct ev_loop *loop, ev_stat *w, int revents);
+static void evidence_rescan_cb(struct ev_loop *loop, ev_timer *w,
+    int revents);
+
+/* Initialise an empty index. */
+void
+evidence_init(struct evidence *ev, struct session *s)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->session = s;
+	ev->loop = s->loop;
+	ev_timer_init(&ev->rescan, evidence_rescan_cb, 0.2, 0.);
+}
+
+/* Stop watching and free one profile. */
+static void
+evidence_profile_free(struct evidence *ev, struct evidence_profile *p)
+{
+	if (p == NULL)
+		return;
+	ev_stat_stop(ev->loop, &p->watch);
+	ev_timer_stop(ev->loop, &p->settle);
+	pprof_free(p->profile);
+	free(p->path);
+	free(p->error);
+	free(p);
+}
+
+/* Stop watching directories. */
+static void
+evidence_unwatch_dirs(struct evidence *ev)
+{
+	size_t i;
+
+	for (i = 0; i < ev->ndirs; i++) {
+		ev_stat_stop(ev->loop, &ev->dirs[i]);
+		free((char *)ev->dirs[i].path);
+	}
+	free(ev->dirs);
+	ev->dirs = NULL;
+	ev->ndirs = 0;
+}
+
+/* Free the derived index. */
+static void
+evidence_clear_index(struct evidence *ev)
+{
+	free(ev->lines);
+	free(ev->growth);
+	ev->lines = ev->growth = NULL;
+	ev->nlines = ev->ngrowth = 0;
+	sourcemap_free(ev->map);
+	ev->map = NULL;
+}
+
+/* Free everything. */
+void
+evidence_release(struct evidence *ev)
+{
+	struct evidence_profile *p, *next;
+
+	for (p = ev->profiles; p != NULL; p = next) {
+		next = p->next;
+		evidence_profile_free(ev, p);
+	}
+	evidence_profile_free(ev, ev->base);
+	evidence_unwatch_dirs(ev);
+	ev_timer_stop(ev->loop, &ev->rescan);
+	evidence_clear_index(ev);
+	free(ev->active);
+	free(ev->requested);
+	memset(ev, 0, sizeof *ev);
+}
+
+/* Return a file's modification time in nanoseconds, or -1. */
+static int64_t
+evidence_mtime(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return -1;
+	return (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+/* (Re)load a profile's file; report a failure to the user. */
+static void
+evidence_read(struct evidence *ev, struct evidence_profile *p)
+{
+	json_t *settings = session_settings(ev->session, p->path);
+	char *cause = NULL;
+
+	pprof_free(p->profile);
+	free(p->error);
+	p->error = NULL;
+	p->mtime_ns = evidence_mtime(p->path);
+	p->profile = pprof_load(p->path,
+	    (size_t)config_number(settings, "maxProfileBytes"), &cause);
+	if (p->profile == NULL) {
+		p->error = cause;
+		log_warn("%s", cause);
+		session_show_message(ev->session, MESSAGE_ERROR,
+		    "heaplens: %s", cause);
+		return;
+	}
+	log_info("loaded %s: %zu samples", p->path, p->profile->nsamples);
+}
+
+/* Create, read and start watching a profile. */
+static struct evidence_profile *
+evidence_profile_new(struct evidence *ev, const char *path)
+{
+	struct evidence_profile *p = xcalloc(1, sizeof *p);
+
+	p->ev = ev;
+	p->path = xstrdup(path);
+	evidence_read(ev, p);
+	ev_stat_init(&p->watch, evidence_file_cb, p->path, 1.0);
+	ev_stat_start(ev->loop, &p->watch);
+	ev_timer_init(&p->settle, evidence_settle_cb, EVIDENCE_SETTLE, 0.);
+	return p;
+}
+
+/* A profile file changed: wait until the writer is done. */
+static void
+evidence_file_cb(struct ev_loop *loop, ev_stat *w, int revents)
+{
+	struct evidence_profile *p = container_of(w, struct evidence_profile,
+	    watch);
+
+	(void)revents;
+	ev_timer_stop(loop, &p->settle);
+	ev_timer_set(&p->settle, EVIDENCE_SETTLE, 0.);
+	ev_timer_start(loop, &p->settle);
+}
+
+/* Reload a profile whose file stopped changing, or drop a removed one. */
+static void
+evidence_settle_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct evidence_profile *p = container_of(w, struct evidence_profile,
+	    settle), **pp;
+	struct evidence *ev = p->ev;
+
+	(void)loop;
+	(void)revents;
+	if (evidence_mtime(p->path) < 0) {
+		if (p == ev->base) {
+			log_info("base %s removed; keeping it loaded", p->path);
+			return;
+		}
+		for (pp = &ev->profiles; *pp != NULL; pp = &(*pp)->next) {
+			if (*pp == p) {
+				*pp = p->next;
+				break;
+			}
+		}
+		log_info("%s removed", p->path);
+		evidence_profile_free(ev, p);
+	} else {
+		log_info("%s changed: reloading", p->path);
+		evidence_read(ev, p);
+	}
+	evidence_rebuild(ev);
+	lsp_evidence_changed(ev->session);
+}
+
+/* A watched directory changed: new profiles may have appeared. */
+static void
+evidence_dir_cb(struct ev_loop *loop, ev_stat *w, int revents)
+{
+	struct evidence *ev = w->data;
+
+	(void)revents;
+	ev_timer_stop(loop, &ev->rescan);
+	ev_timer_set(&ev->rescan, 0.2, 0.);
+	ev_timer_start(loop, &ev->rescan);
+}
+
+/* Rescan after directory changes settled. */
+static void
+evidence_rescan_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct evidence *ev = container_of(w, struct evidence, rescan);
+
+	(void)loop;
+	(void)revents;
+	evidence_scan(ev, NULL);
+}
+
+/* What a walk collects. */
+struct evidence_walk {
+	struct evidence *ev;
+	json_t *globs;
+	const char *root;
+	json_t *found;			/* absolute paths */
+	json_t *dirs;			/* directories seen, for watching */
+	size_t entries;
+};
+
+/* Return whether rel matches one of the globs. */
+static int
+evidence_matches(json_t *globs, const char *rel)
+{
+	json_t *g;
+	size_t i;
+
+	json_array_foreach(globs, i, g)
+		if (glob_match(json_string_value(g), rel))
+			return 1;
+	return 0;
+}
+
+/* Walk dir (relative path rel under the root) for matching files. */
+static void
+evidence_walk_dir(struct evidence_walk *w, const char *dir, const char *rel,
+    int depth)
+{
+	struct dirent *d;
+	struct stat st;
+	char path[PATH_MAX], sub[PATH_MAX];
+	DIR *dp;
+
+	if (depth > SCAN_MAX_DEPTH || w->entries > SCAN_MAX_ENTRIES)
+		return;
+	dp = opendir(dir);
+	if (dp == NULL)
+		return;
+	if (json_array_size(w->dirs) < SCAN_MAX_WATCHED_DIRS)
+		json_array_append_new(w->dirs, json_string(dir));
+	while ((d = readdir(dp)) != NULL) {
+		if (d->d_name[0] == '.' || strcmp(d->d_name, "node_modules") == 0)
+			continue;
+		if (++w->entries > SCAN_MAX_ENTRIES)
+			break;
+		if (snprintf(path, sizeof path, "%s/%s", dir, d->d_name) >=
+		    (int)sizeof path || snprintf(sub, sizeof sub, "%s%s%s", rel,
+		    *rel ? "/" : "", d->d_name) >= (int)sizeof sub)
+			continue;
+		/* lstat: symbolic links could lead out of the workspace. */
+		if (lstat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			evidence_walk_dir(w, path, sub, depth + 1);
+		else if (S_ISREG(st.st_mode) && evidence_matches(w->globs, sub))
+			json_array_append_new(w->found, json_string(path));
+	}
+	closedir(dp);
+}
+
+/* Return the loaded profile for path, or NULL. */
+static struct evidence_profile *
+evidence_find(struct evidence *ev, const char *path)
+{
+	struct evidence_profile *p;
+
+	for (p = ev->profiles; p != NULL; p = p->next)
+		if (strcmp(p->path, path) == 0)
+			return p;
+	return NULL;
+}
+
+/* Watch the directories a walk saw, so new profiles are noticed. */
+static void
+evidence_watch_dirs(struct evidence *ev, json_t *dirs)
+{
+	json_t *d;
+	size_t i;
+
+	evidence_unwatch_dirs(ev);
+	ev->dirs = xcalloc(json_array_size(dirs) + 1, sizeof *ev->dirs);
+	json_array_foreach(dirs, i, d) {
+		ev_stat_init(&ev->dirs[i], evidence_dir_cb,
+		    xstrdup(json_string_value(d)), 1.0);
+		ev->dirs[i].data = ev;
+		ev_stat_start(ev->loop, &ev->dirs[i]);
+	}
+	ev->ndirs = json_array_size(dirs);
+}
+
+/* Find, load and index the workspace's profiles. */
+void
+evidence_scan(struct evidence *ev, json_t *token)
+{
+	struct session *s = ev->session;
+	struct evidence_profile *p, **pp;
+	struct evidence_walk w;
+	struct progress *prog = NULL;
+	struct folder *f;
+	json_t *path;
+	size_t i, n, loaded = 0, failed = 0;
+	char *msg;
+	int kept;
+
+	memset(&w, 0, sizeof w);
+	w.ev = ev;
+	w.found = json_array();
+	w.dirs = json_array();
+	for (f = s->workspace.folders; f != NULL; f = f->next) {
+		w.globs = json_object_get(f->settings, "profiles");
+		w.root = f->path;
+		evidence_walk_dir(&w, f->path, "", 0);
+	}
+	/* Drop profiles that are gone or no longer match. */
+	for (pp = &ev->profiles; (p = *pp) != NULL; ) {
+		kept = 0;
+		json_array_foreach(w.found, i, path)
+			if (strcmp(json_string_value(path), p->path) == 0)
+				kept = 1;
+		if (kept) {
+			pp = &p->next;
+			continue;
+		}
+		*pp = p->next;
+		evidence_profile_free(ev, p);
+	}
+	n = json_array_size(w.found);
+	json_array_foreach(w.found, i, path) {
+		p = evidence_find(ev, json_string_value(path));
+		if (p != NULL && p->mtime_ns == evidence_mtime(p->path))
+			continue;
+		if (prog == NULL)
+			prog = progress_begin(s, token, "heaplens: loading "
+			    "profiles", NULL);
+		msg = xasprintf("%s", json_string_value(path));
+		progress_report(prog, msg, (int)(100 * i / (n ? n : 1)));
+		free(msg);
+		if (p != NULL) {
+			evidence_read(ev, p);
+		} else {
+			p = evidence_profile_new(ev, json_string_value(path));
+			p->next = ev->profiles;
+			ev->profiles = p;
+		}
+		if (p->profile != NULL)
+			loaded++;
+		else
+			failed++;
+	}
+	if (prog != NULL) {
+		msg = xasprintf("%zu loaded, %zu failed", loaded, failed);
+		progress_end(prog, msg);
+		free(msg);
+	}
+	evidence_watch_dirs(ev, w.dirs);
+	json_decref(w.found);
+	json_decref(w.dirs);
+	evidence_rebuild(ev);
+	lsp_evidence_changed(s);
+}
+
+/* Load a profile by hand, or as the base. */
+int
+evidence_load(struct evidence *ev, const char *path, int as_base,
+    char **cause)
+{
+	struct evidence_profile *p;
+	char real[PATH_MAX];
+
+	if (realpath(path, real) == NULL)
+		return set_cause(cause, "%s: %s", path, strerror(errno));
+	if (!workspace_contains(&ev->session->workspace, real))
+		return set_cause(cause, "%s is outside the workspace folders",
+		    real);
+	if (as_base) {
+		p = evidence_profile_new(ev, real);
+		if (p->profile == NULL) {
+			set_cause(cause, "%s", p->error);
+			evidence_profile_free(ev, p);
+			return -1;
+		}
+		evidence_profile_free(ev, ev->base);
+		ev->base = p;
+	} else if ((p = evidence_find(ev, real)) != NULL) {
+		evidence_read(ev, p);
+		if (p->profile == NULL)
+			return set_cause(cause, "%s", p->error);
+	} else {
+		p = evidence_profile_new(ev, real);
+		if (p->profile == NULL) {
+			set_cause(cause, "%s", p->error);
+			evidence_profile_free(ev, p);
+			return -1;
+		}
+		p->next = ev->profiles;
+		ev->profiles = p;
+	}
+	evidence_rebuild(ev);
+	lsp_evidence_changed(ev->session);
+	return 0;
+}
+
+/* Forget the base profile. */
+void
+evidence_clear_base(struct evidence *ev)
+{
+	evidence_profile_free(ev, ev->base);
+	ev->base = NULL;
+	evidence_rebuild(ev);
+	lsp_evidence_changed(ev->session);
+}
+
+/* Return whether a loaded profile has sample type type. */
+static int
+evidence_has_type(const struct evidence *ev, const char *type)
+{
+	const struct evidence_profile *p;
+	size_t i;
+
+	for (p = ev->profiles; p != NULL; p = p->next)
+		for (i = 0; p->profile != NULL && i < p->profile->ntypes; i++)
+			if (strcmp(p->profile->types[i].type, type) == 0)
+				return 1;
+	return 0;
+}
+
+/* Return the sample types present, preferred first. */
+json_t *
+evidence_types(const struct evidence *ev)
+{
+	const struct evidence_profile *p;
+	json_t *types = json_array(), *t;
+	size_t i, j;
+	int dup;
+
+	for (i = 0; i < ARRAY_SIZE(evidence_preferred); i++)
+		if (evidence_has_type(ev, evidence_preferred[i]))
+			json_array_append_new(types,
+			    json_string(evidence_preferred[i]));
+	for (p = ev->profiles; p != NULL; p = p->next) {
+		for (i = 0; p->profile != NULL && i < p->profile->ntypes; i++) {
+			dup = 0;
+			json_array_foreach(types, j, t)
+				if (strcmp(json_string_value(t),
+				    p->profile->types[i].type) == 0)
+					dup = 1;
+			if (!dup)
+				json_array_append_new(types, json_string(
+				    p->profile->types[i].type));
+		}
+	}
+	return types;
+}
+
+/* Choose the active sample type. */
+int
+evidence_select(struct evidence *ev, const char *type, char **cause)
+{
+	json_t *types;
+	char *list;
+
+	if (type != NULL && !evidence_has_type(ev, type)) {
+		types = evidence_types(ev);
+		list = json_compact(types);
+		json_decref(types);
+		set_cause(cause, "no loaded profile has sample type \"%s\" "
+		    "(there are %s)", type, list);
+		free(list);
+		return -1;
+	}
+	free(ev->requested);
+	ev->requested = type != NULL ? xstrdup(type) : NULL;
+	evidence_rebuild(ev);
+	lsp_evidence_changed(ev->session);
+	return 0;
+}
+
+/* Order lines by file, type, newest profile first, line. */
+static int
+evidence_line_pick_cmp(const void *pa, const void *pb)
+{
+	const struct evidence_line *a = pa, *b = pb;
+	int c;
+
+	if ((c = strcmp(a->file, b->file)) != 0)
+		return c;
+	if ((c = strcmp(a->type, b->type)) != 0)
+		return c;
+	if (a->from != b->from) {
+		if (a->from->mtime_ns != b->from->mtime_ns)
+			return a->from->mtime_ns > b->from->mtime_ns ? -1 : 1;
+		return strcmp(a->from->path, b->from->path);
+	}
+	return a->line < b->line ? -1 : a->line > b->line;
+}
+
+/* Append the resolved lines of one report. */
+static void
+evidence_collect(struct evidence *ev, const struct evidence_profile *p,
+    const struct lines_report *r, struct evidence_line **out, size_t *n,
+    size_t *alloc, int growth_only)
+{
+	struct evidence_line *l;
+	const char *file;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		if (growth_only && r->entries[i].flat <= 0)
+			continue;
+		file = sourcemap_resolve(ev->map, r->entries[i].file);
+		if (file == NULL || r->entries[i].line <= 0)
+			continue;
+		if (*n == *alloc) {
+			*alloc = *alloc ? *alloc * 2 : 1024;
+			*out = xrealloc(*out, *alloc * sizeof **out);
+		}
+		l = &(*out)[(*n)++];
+		l->file = file;
+		l->type = r->sample_index;
+		l->unit = r->unit;
+		l->function = r->entries[i].function;
+		l->from = p;
+		l->line = r->entries[i].line;
+		l->flat = r->entries[i].flat;
+		l->cum = r->entries[i].cum;
+		l->total = r->total;
+	}
+}
+
+/* Make the sourcemap from the workspace folders and settings. */
+static void
+evidence_make_map(struct evidence *ev)
+{
+	struct workspace *ws = &ev->session->workspace;
+	const char **roots;
+	struct folder *f;
+	json_t *settings = ws->folders != NULL ? ws->folders->settings :
+	    ws->settings;
+	size_t n = 0;
+
+	for (f = ws->folders; f != NULL; f = f->next)
+		n++;
+	roots = xcalloc(n + 1, sizeof *roots);
+	n = 0;
+	for (f = ws->folders; f != NULL; f = f->next)
+		roots[n++] = f->path;
+	ev->map = sourcemap_new(roots, n, config_string(settings, "trimPath"),
+	    config_string(settings, "sourcePath"));
+	free(roots);
+}
+
+/* Pick the active type: the requested one, the setting, or preferred. */
+static void
+evidence_pick_active(struct evidence *ev)
+{
+	json_t *settings = session_settings(ev->session, NULL), *types;
+	const char *want = ev->requested != NULL ? ev->requested :
+	    config_string(settings, "sampleIndex");
+
+	free(ev->active);
+	ev->active = NULL;
+	if (want != NULL && evidence_has_type(ev, want)) {
+		ev->active = xstrdup(want);
+		return;
+	}
+	types = evidence_types(ev);
+	if (json_array_size(types) > 0)
+		ev->active = xstrdup(json_string_value(json_array_get(types,
+		    0)));
+	json_decref(types);
+}
+
+/* Compute what grew between the base and the newest comparable profile. */
+static void
+evidence_build_growth(struct evidence *ev)
+{
+	const struct pprof_profile *b = ev->base->profile;
+	const struct evidence_profile *p, *best = NULL;
+	struct lines_report r;
+	size_t alloc = 0;
+	int idx, bidx;
+
+	for (p = ev->profiles; p != NULL; p = p->next) {
+		if (p->profile == NULL || p->profile->ntypes != b->ntypes ||
+		    strcmp(p->profile->types[0].type, b->types[0].type) != 0)
+			continue;
+		if (best == NULL || p->mtime_ns > best->mtime_ns)
+			best = p;
+	}
+	if (best == NULL)
+		return;
+	idx = ev->active != NULL ?
+	    pprof_sample_index(best->profile, ev->active, NULL) : -1;
+	if (idx < 0)
+		idx = (int)best->profile->default_type;
+	bidx = pprof_sample_index(b, best->profile->types[idx].type, NULL);
+	if (bidx < 0)
+		return;
+	lines_compute(best->profile, idx, b, bidx, &r);
+	evidence_collect(ev, best, &r, &ev->growth, &ev->ngrowth, &alloc, 1);
+	lines_release(&r);
+	qsort(ev->growth, ev->ngrowth, sizeof *ev->growth,
+	    evidence_line_pick_cmp);
+}
+
+/* Rebuild the index. */
+void
+evidence_rebuild(struct evidence *ev)
+{
+	const struct evidence_profile *p;
+	struct lines_report r;
+	size_t alloc = 0, i, keep;
+
+	evidence_clear_index(ev);
+	evidence_make_map(ev);
+	evidence_pick_active(ev);
+	for (p = ev->profiles; p != NULL; p = p->next) {
+		if (p->profile == NULL)
+			continue;
+		for (i = 0; i < p->profile->ntypes; i++) {
+			lines_compute(p->profile, (int)i, NULL, 0, &r);
+			evidence_collect(ev, p, &r, &ev->lines, &ev->nlines,
+			    &alloc, 0);
+			lines_release(&r);
+		}
+	}
+	/* Keep, per file and type, only the newest profile's lines. */
+	qsort(ev->lines, ev->nlines, sizeof *ev->lines,
+	    evidence_line_pick_cmp);
+	for (i = 0, keep = 0; i < ev->nlines; i++) {
+		if (keep > 0 && ev->lines[keep - 1].from != ev->lines[i].from &&
+		    strcmp(ev->lines[keep - 1].file, ev->lines[i].file) == 0 &&
+		    strcmp(ev->lines[keep - 1].type, ev->lines[i].type) == 0)
+			continue;
+		ev->lines[keep++] = ev->lines[i];
+	}
+	ev->nlines = keep;
+	if (ev->base != NULL && ev->base->profile != NULL)
+		evidence_build_growth(ev);
+	ev->generation++;
+}
+
+/* Find the run of entries of file (and type) in a sorted array. */
+static const struct evidence_line *
+evidence_run(const struct evidence_line *lines, size_t nlines,
+    const char *file, const char *type, size_t *n)
+{
+	size_t lo = 0, hi = nlines, mid, end;
+	int c;
+
+	*n = 0;
+	if (file == NULL)
+		return NULL;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(lines[mid].file, file);
+		if (c == 0 && type != NULL)
+			c = strcmp(lines[mid].type, type);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < nlines && strcmp(lines[end].file, file) == 0 &&
+	    (type == NULL || strcmp(lines[end].type, type) == 0); end++)
+		;
+	*n = end - lo;
+	return *n > 0 ? &lines[lo] : NULL;
+}
+
+/* Return a file's lines for a type (or all types). */
+const struct evidence_line *
+evidence_file_lines(const struct evidence *ev, const char *file,
+    const char *type, size_t *n)
+{
+	return evidence_run(ev->lines, ev->nlines, file, type, n);
+}
+
+/* Return a file's growth lines. */
+const struct evidence_line *
+evidence_file_growth(const struct evidence *ev, const char *file, size_t *n)
+{
+	return evidence_run(ev->growth, ev->ngrowth, file, NULL, n);
+}
+
+/* Describe one profile for status. */
+static json_t *
+evidence_profile_status(const struct evidence_profile *p, const char *role)
+{
+	json_t *types;
+	size_t i;
+
+	if (p->profile == NULL)
+		return json_pack("{s:s, s:s, s:s, s:s}", "path", p->path,
+		    "kind", "profile", "state", "failed", "error", p->error);
+	types = json_array();
+	for (i = 0; i < p->profile->ntypes; i++)
+		json_array_append_new(types,
+		    json_string(p->profile->types[i].type));
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:I}", "path", p->path,
+	    "kind", "profile", "role", role, "state", "loaded",
+	    "sampleTypes", types, "samples", (json_int_t)p->profile->nsamples);
+}
+
+/* Describe what is loaded and what failed. */
+json_t *
+evidence_status(const struct evidence *ev)
+{
+	const struct evidence_profile *p;
+	json_t *inputs = json_array();
+
+	for (p = ev->profiles; p != NULL; p = p->next)
+		json_array_append_new(inputs,
+		    evidence_profile_status(p, "profile"));
+	if (ev->base != NULL)
+		json_array_append_new(inputs,
+		    evidence_profile_status(ev->base, "base"));
+	return inputs;
+}

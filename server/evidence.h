@@ -1,0 +1,113 @@
+/*
+ * evidence.h - the evidence index of one session: the profiles found in the
+ * workspace (loaded, watched, reloaded when they change) and, per workspace
+ * file, what each line costs for each sample type.
+ *
+ * Invariants:
+ * - For one file and one sample type, costs come from a single profile: the
+ *   newest that has samples in that file (heap.pb.gz and allocs.pb.gz of one
+ *   program carry the same allocations: adding them would count them twice).
+ * - The index is rebuilt whole from the loaded profiles whenever one of
+ *   them, the base, or the settings change; queries never parse anything.
+ * - A profile that fails to load stays listed with its error; the others go
+ *   on working.
+ */
+#ifndef HEAPLENS_EVIDENCE_H
+#define HEAPLENS_EVIDENCE_H
+
+#include <ev.h>
+#include <jansson.h>
+#include <stdint.h>
+
+#include "analyzers/pprof.h"
+
+struct session;
+struct evidence;
+
+struct evidence_profile {
+	char *path;
+	struct pprof_profile *profile;	/* NULL when loading failed */
+	char *error;
+	int64_t mtime_ns;		/* of the file, to order profiles */
+	ev_stat watch;
+	ev_timer settle;		/* reload once the writes stop */
+	struct evidence *ev;
+	struct evidence_profile *next;
+};
+
+/* One line's cost for one sample type. */
+struct evidence_line {
+	const char *file;		/* resolved workspace file */
+	const char *type;		/* sample type, "alloc_space" */
+	const char *unit;
+	const char *function;
+	const struct evidence_profile *from;
+	int64_t line;			/* 1-based */
+	int64_t flat;
+	int64_t cum;
+	int64_t total;			/* the profile's total for the type */
+};
+
+struct evidence {
+	struct session *session;
+	struct ev_loop *loop;
+	struct evidence_profile *profiles;
+	struct evidence_profile *base;	/* setBase; not in profiles */
+	struct sourcemap *map;
+	struct evidence_line *lines;	/* sorted by file, type, line */
+	size_t nlines;
+	struct evidence_line *growth;	/* lines that grew against base */
+	size_t ngrowth;
+	char *active;			/* the active sample type, or NULL */
+	char *requested;		/* selectSampleIndex, or NULL */
+	ev_timer rescan;		/* look for new profiles, debounced */
+	ev_stat *dirs;			/* directories watched for new files */
+	size_t ndirs;
+	unsigned generation;		/* bumped by every rebuild */
+};
+
+void evidence_init(struct evidence *ev, struct session *s);
+void evidence_release(struct evidence *ev);
+
+/*
+ * Find the profiles the settings' globs match under the workspace folders,
+ * load new and changed ones (with $/progress), drop vanished ones, and
+ * rebuild the index. token is a request's workDoneToken or NULL.
+ */
+void evidence_scan(struct evidence *ev, json_t *token);
+
+/*
+ * Load one profile by path (heaplens.loadProfile) or as the base
+ * (heaplens.setBase). Returns 0, or -1 with *cause set.
+ */
+int evidence_load(struct evidence *ev, const char *path, int as_base,
+    char **cause);
+void evidence_clear_base(struct evidence *ev);
+
+/*
+ * Choose the active sample type (NULL: back to the default). Returns 0, or
+ * -1 with *cause listing the types there are.
+ */
+int evidence_select(struct evidence *ev, const char *type, char **cause);
+
+/* Rebuild the index from the loaded profiles. */
+void evidence_rebuild(struct evidence *ev);
+
+/*
+ * Return the lines of file (resolved path) for sample type type (NULL for
+ * every type), in *n; borrowed, sorted by type then line.
+ */
+const struct evidence_line *evidence_file_lines(const struct evidence *ev,
+    const char *file, const char *type, size_t *n);
+
+/* Return the growth lines of file, in *n; borrowed, sorted by line. */
+const struct evidence_line *evidence_file_growth(const struct evidence *ev,
+    const char *file, size_t *n);
+
+/* Return the sample types present, preferred first (new reference). */
+json_t *evidence_types(const struct evidence *ev);
+
+/* Describe what is loaded and what failed, for heaplens/status. */
+json_t *evidence_status(const struct evidence *ev);
+
+#endif
