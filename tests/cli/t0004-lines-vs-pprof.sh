@@ -22,7 +22,7 @@ pprof_lines() {
 	[ -n "${3:-}" ] && base=(-diff_base="$3")
 	go tool pprof -lines -top -nodefraction=0 -nodecount=100000000 \
 		"${unit[@]}" "${base[@]}" -sample_index="$2" "$1" 2>/dev/null |
-		awk 'f { sub(/ \(inline\)$/, ""); flat = $1; cum = $4;
+		awk 'f { sub(/ \((partial-)?inline\)$/, ""); flat = $1; cum = $4;
 			sub(/(B|ns)$/, "", flat); sub(/(B|ns)$/, "", cum);
 			$1 = $2 = $3 = $4 = $5 = ""; sub(/^ +/, "");
 			print $0, flat, cum }
