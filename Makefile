@@ -66,6 +66,8 @@ LIB_OBJS = $(LIB_SRCS:%.c=$(O)/%.o) $(O)/gen/profile.pb-c.o \
 	$(O)/gen/go-parser.o
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(O)/%.o)
+FUZZ_NAMES = $(patsubst tests/fuzz/%-fuzzer.c,%,$(wildcard tests/fuzz/*-fuzzer.c))
+FUZZ_REPLAYS = $(FUZZ_NAMES:%=$(B)/fuzz/replay-%)
 
 PROTO_C = $(B)/proto/profile.pb-c.c
 GO_PARSER_C = $(B)/tree-sitter-go/package/src/parser.c
@@ -144,7 +146,7 @@ $(B)/unit-tests: $(UNIT_OBJS) $(B)/libheaplens.a
 $(B)/rpc-run: tests/rpc/rpc-run.c $(B)/FLAGS | check-libs
 	$(QUIET_CC)$(CC) $(BASE_CFLAGS) -D_GNU_SOURCE $(WARN_CFLAGS) $(CFLAGS) -o $@ $< $(PKG_LIBS)
 
-test-programs: heaplens $(B)/unit-tests $(B)/rpc-run $(B)/fuzz-replay
+test-programs: heaplens $(B)/unit-tests $(B)/rpc-run $(FUZZ_REPLAYS)
 
 demo:
 	@$(MAKE) --no-print-directory deps
@@ -156,31 +158,52 @@ check:
 	@$(MAKE) --no-print-directory test-programs
 	@VALGRIND=$(VALGRIND) tests/run
 
-# libFuzzer targets: clang, with the protocol sources compiled in so that
-# they are instrumented. Run one with, e.g.,
+# libFuzzer targets: clang, with the protocol sources and the sources a
+# target lists in FUZZ_SRCS_name (objects in FUZZ_OBJS_name) compiled in so
+# that they are instrumented. Run one with, e.g.,
 #   build/fuzz/frame-fuzzer -max_total_time=60 -max_len=16384 NEWDIR tests/fuzz/corpus/frame
 FUZZ_CC = clang
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/*-fuzzer.c))
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer $(FUZZ_SAN)
+FUZZ_TARGETS = $(FUZZ_NAMES:%=$(B)/fuzz/%-fuzzer)
+FUZZ_SRCS_pprof = analyzers/pprof.c analyzers/lines.c
+FUZZ_OBJS_pprof = $(B)/fuzz/profile.pb-c.o
 
 fuzz: $(FUZZ_TARGETS)
 
-$(B)/fuzz/%-fuzzer: tests/fuzz/%-fuzzer.c $(PROTOCOL_SRCS) $(B)/FLAGS | check-libs
+.SECONDEXPANSION:
+$(B)/fuzz/%-fuzzer: tests/fuzz/%-fuzzer.c $(PROTOCOL_SRCS) $$(FUZZ_SRCS_$$*) \
+		$$(FUZZ_OBJS_$$*) $(B)/FLAGS | check-libs
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(FUZZ_CC) $(BASE_CFLAGS) $(WARN_CFLAGS) $(FUZZ_FLAGS) \
-		-o $@ $< $(PROTOCOL_SRCS) $(PKG_LIBS) -lev -lm
+		-o $@ $< $(PROTOCOL_SRCS) $(FUZZ_SRCS_$*) $(FUZZ_OBJS_$*) \
+		$(PKG_LIBS) -lev -lm
 
-# Replay the fuzz corpora with the normal compiler, in make check.
-$(B)/fuzz-replay: $(O)/tests/fuzz/driver.o $(O)/tests/fuzz/frame-fuzzer.o $(B)/libheaplens.a
+# Generated code: instrumented like the rest, never warned about.
+$(B)/fuzz/profile.pb-c.o: $(PROTO_C) $(B)/FLAGS
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(FUZZ_CC) $(BASE_CFLAGS) -g -O1 -fsanitize=fuzzer-no-link \
+		$(FUZZ_SAN) -w -c -o $@ $<
+
+# Replay each corpus with its own target and the normal compiler, in make
+# check: build/fuzz/replay-NAME runs tests/fuzz/corpus/NAME. Their objects
+# are kept, not deleted as intermediate files.
+.SECONDARY: $(O)/tests/fuzz/driver.o $(FUZZ_NAMES:%=$(O)/tests/fuzz/%-fuzzer.o)
+$(B)/fuzz/replay-%: $(O)/tests/fuzz/driver.o $(O)/tests/fuzz/%-fuzzer.o \
+		$(B)/libheaplens.a
+	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 clean:
 	rm -rf $(O) $(B)/libheaplens.a $(B)/unit-tests $(B)/rpc-run \
-		$(B)/fuzz $(B)/fuzz-replay $(B)/FLAGS heaplens
+		$(B)/fuzz $(B)/FLAGS heaplens
 
 distclean:
 	rm -rf $(B) heaplens
 
-.PHONY: all deps demo check fuzz clean distclean check-libs test-programs FORCE
+bench: heaplens
+	@bench/run
+
+.PHONY: all deps demo check fuzz clean distclean check-libs test-programs FORCE bench
 
 -include $(wildcard $(O)/*/*.d $(O)/*/*/*.d)

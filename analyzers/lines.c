@@ -28,6 +28,8 @@ struct node_table {
 	size_t alloc;
 	uint32_t *slots;		/* node index + 1, or 0 */
 	size_t nslots;
+	char **owned;			/* cleaned file names */
+	size_t nowned;
 };
 
 /* Hash a string. */
@@ -102,6 +104,60 @@ node_table_get(struct node_table *t, const char *function, const char *file,
 	return (uint32_t)(t->n - 1);
 }
 
+/*
+ * Return path cleaned as Go's filepath.Clean does ("./a//b/../c" is "a/c"),
+ * as a new string, or NULL when it is clean already (the usual case).
+ */
+static char *
+lines_clean(const char *path)
+{
+	size_t n = strlen(path), r = 0, w = 0, dotdot = 0;
+	int rooted = path[0] == '/';
+	char *out;
+
+	if (n == 0)
+		return xstrdup(".");
+	out = xmalloc(n + 2);
+	if (rooted) {
+		out[w++] = '/';
+		r = dotdot = 1;
+	}
+	while (r < n) {
+		if (path[r] == '/') {
+			r++;
+		} else if (path[r] == '.' && (r + 1 == n || path[r + 1] == '/')) {
+			r++;
+		} else if (path[r] == '.' && path[r + 1] == '.' &&
+		    (r + 2 == n || path[r + 2] == '/')) {
+			r += 2;
+			if (w > dotdot) {
+				w--;
+				while (w > dotdot && out[w] != '/')
+					w--;
+			} else if (!rooted) {
+				if (w > 0)
+					out[w++] = '/';
+				out[w++] = '.';
+				out[w++] = '.';
+				dotdot = w;
+			}
+		} else {
+			if ((rooted && w != 1) || (!rooted && w != 0))
+				out[w++] = '/';
+			while (r < n && path[r] != '/')
+				out[w++] = path[r++];
+		}
+	}
+	if (w == 0)
+		out[w++] = '.';
+	out[w] = '\0';
+	if (strcmp(out, path) == 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 /* Map every frame of p (each entry of p->lines) to its node. */
 static uint32_t *
 lines_map_frames(struct node_table *t, const struct pprof_profile *p,
@@ -111,14 +167,51 @@ lines_map_frames(struct node_table *t, const struct pprof_profile *p,
 	const struct pprof_function *f;
 	size_t i;
 
+	const char *file;
+	char *clean;
+
 	for (i = 0; i < p->nlines; i++) {
 		f = &p->functions[p->lines[i].function];
-		frame_node[i] = node_table_get(t, f->name, f->filename,
+		file = f->filename;
+		clean = *file != '\0' ? lines_clean(file) : NULL;
+		if (clean != NULL) {
+			t->owned = xrealloc(t->owned,
+			    (t->nowned + 1) * sizeof *t->owned);
+			t->owned[t->nowned++] = clean;
+			file = clean;
+		}
+		frame_node[i] = node_table_get(t, f->name, file,
 		    p->lines[i].function == 0 ? 0 : p->lines[i].line);
 	}
 	/* Locations without lines (no symbols) share one node. */
 	*unknown = node_table_get(t, "", "", 0);
 	return frame_node;
+}
+
+/*
+ * Sums wrap around as Go's int64 arithmetic does (pprof's own), instead of
+ * overflowing, which C leaves undefined: a hostile profile can hold any
+ * values.
+ */
+static int64_t
+lines_wrap(uint64_t u)
+{
+	return u <= INT64_MAX ? (int64_t)u :
+	    -(int64_t)(UINT64_MAX - u) - 1;
+}
+
+/* Return |v| as an unsigned number (defined for INT64_MIN too). */
+static uint64_t
+lines_abs(int64_t v)
+{
+	return v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+}
+
+/* Add v to *sum, wrapping. */
+static void
+lines_add_to(int64_t *sum, int64_t v)
+{
+	*sum = lines_wrap((uint64_t)*sum + (uint64_t)v);
 }
 
 /* Add the samples of p (sign -1 for a base) to the nodes. */
@@ -135,8 +228,9 @@ lines_add(struct node_table *t, const struct pprof_profile *p, int index,
 	frame_node = lines_map_frames(t, p, &unknown);
 	for (i = 0; i < p->nsamples; i++) {
 		s = &p->samples[i];
-		v = p->values[i * p->ntypes + (size_t)index] * sign;
-		total += v < 0 ? -v : v;
+		v = lines_wrap((uint64_t)p->values[i * p->ntypes +
+		    (size_t)index] * (uint64_t)sign);
+		total = lines_wrap((uint64_t)total + lines_abs(v));
 		if (v == 0 || s->nlocs == 0)
 			continue;
 		++*stamp;
@@ -149,7 +243,7 @@ lines_add(struct node_table *t, const struct pprof_profile *p, int index,
 					leaf = node;
 				if (t->nodes[node].stamp != *stamp) {
 					t->nodes[node].stamp = *stamp;
-					t->nodes[node].cum += v;
+					lines_add_to(&t->nodes[node].cum, v);
 				}
 				continue;
 			}
@@ -159,11 +253,11 @@ lines_add(struct node_table *t, const struct pprof_profile *p, int index,
 					leaf = node;
 				if (t->nodes[node].stamp != *stamp) {
 					t->nodes[node].stamp = *stamp;
-					t->nodes[node].cum += v;
+					lines_add_to(&t->nodes[node].cum, v);
 				}
 			}
 		}
-		t->nodes[leaf].flat += v;
+		lines_add_to(&t->nodes[leaf].flat, v);
 	}
 	free(frame_node);
 	return total;
@@ -193,10 +287,8 @@ static int
 lines_cmp(const void *pa, const void *pb)
 {
 	const struct sort_item *a = pa, *b = pb;
-	int64_t fa = a->e.flat < 0 ? -a->e.flat : a->e.flat;
-	int64_t fb = b->e.flat < 0 ? -b->e.flat : b->e.flat;
-	int64_t ca = a->e.cum < 0 ? -a->e.cum : a->e.cum;
-	int64_t cb = b->e.cum < 0 ? -b->e.cum : b->e.cum;
+	uint64_t fa = lines_abs(a->e.flat), fb = lines_abs(b->e.flat);
+	uint64_t ca = lines_abs(a->e.cum), cb = lines_abs(b->e.cum);
 	int c;
 
 	if (fa != fb)
@@ -241,7 +333,8 @@ lines_compute(const struct pprof_profile *p, int index,
 		items[n].name = lines_printable(&items[n].e);
 		n++;
 	}
-	qsort(items, n, sizeof *items, lines_cmp);
+	if (n > 0)
+		qsort(items, n, sizeof *items, lines_cmp);
 	out->entries = xcalloc(n + 1, sizeof *out->entries);
 	for (i = 0; i < n; i++) {
 		out->entries[i] = items[i].e;
@@ -252,6 +345,8 @@ lines_compute(const struct pprof_profile *p, int index,
 	out->total = total;
 	out->sample_index = p->types[index].type;
 	out->unit = p->types[index].unit;
+	out->owned = t.owned;
+	out->nowned = t.nowned;
 	free(t.nodes);
 	free(t.slots);
 }
@@ -260,6 +355,11 @@ lines_compute(const struct pprof_profile *p, int index,
 void
 lines_release(struct lines_report *r)
 {
+	size_t i;
+
+	for (i = 0; i < r->nowned; i++)
+		free(r->owned[i]);
+	free(r->owned);
 	free(r->entries);
 	memset(r, 0, sizeof *r);
 }
@@ -371,7 +471,8 @@ lines_paths(const struct pprof_profile *p, int index, const char *file,
 		}
 		acc[a].value += v;
 	}
-	qsort(acc, nacc, sizeof *acc, lines_path_cmp);
+	if (nacc > 0)
+		qsort(acc, nacc, sizeof *acc, lines_path_cmp);
 	n = nacc < max ? nacc : max;
 	for (a = 0; a < nacc; a++) {
 		if (a < n) {

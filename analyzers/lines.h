@@ -3,7 +3,8 @@
  * computes it: a line is a (function, file, line) frame, inlined frames
  * count as their own lines, flat is what samples spent with that frame as
  * their leaf, and cum counts each sample once for every distinct frame on
- * its stack (so recursion is not counted twice).
+ * its stack (so recursion is not counted twice). File names are cleaned as
+ * Go's filepath.Clean does before frames are compared.
  *
  * Invariants: a lines_report borrows the profile's strings, so it must not
  * outlive the profiles it was computed from. Entries come sorted as pprof's
@@ -31,6 +32,8 @@ struct lines_report {
 	int64_t total;			/* pprof's total: base total in a diff */
 	const char *sample_index;	/* the sample type's name */
 	const char *unit;
+	char **owned;			/* cleaned file names entries use */
+	size_t nowned;
 };
 
 /*

@@ -449,9 +449,9 @@ pprof_build_tables(struct pprof_decode *d, char **cause)
 		if (pprof_resolve_string(d, d->default_type, &name,
 		    "default_sample_type", cause) != 0)
 			return -1;
-		for (i = 0; i < p->ntypes; i++)
+		for (i = p->ntypes; i-- > 0; )
 			if (strcmp(p->types[i].type, name) == 0)
-				p->default_type = i;
+				p->default_type = i;	/* the first match */
 	}
 
 	/* functions[0] stands for frames that name no function. */
@@ -639,7 +639,17 @@ pprof_gunzip(const uint8_t *data, size_t len, size_t max_bytes,
 	z.next_in = (Bytef *)(uintptr_t)data;
 	z.avail_in = (uInt)(len > UINT32_MAX ? UINT32_MAX : len);
 	for (;;) {
-		buf_grow(out, 1 << 16);
+		if (out->cap - out->len < (1 << 16)) {
+			/* Double, but never past the limit and one window. */
+			size_t cap = out->cap ? out->cap * 2 : (1 << 20);
+
+			if (cap > max_bytes + (1 << 17))
+				cap = max_bytes + (1 << 17);
+			if (cap < out->len + (1 << 16))
+				cap = out->len + (1 << 16);
+			out->data = xrealloc(out->data, cap);
+			out->cap = cap;
+		}
 		z.next_out = (Bytef *)out->data + out->len;
 		z.avail_out = (uInt)(out->cap - out->len - 1);
 		r = inflate(&z, Z_NO_FLUSH);
@@ -741,7 +751,8 @@ pprof_read(const char *path, size_t max_bytes, struct buf *out, char **cause)
 	ssize_t n;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return set_cause(cause, "%s: %s", path, strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

@@ -152,7 +152,8 @@ cmd_lines_exec(int argc, char **argv)
 	if (code == 0 && top_arg != NULL) {
 		errno = 0;
 		top = strtoull(top_arg, &end, 10);
-		if (errno != 0 || *end != '\0' || *top_arg == '-')
+		if (errno != 0 || *end != '\0' || *top_arg < '0' ||
+		    *top_arg > '9')
 			code = cli_usage_error(&cmd_lines_entry,
 			    "--top wants a count, not '%s'", top_arg);
 	}

@@ -21,6 +21,7 @@ static const struct {
 	{ "document", document_tests },
 	{ "config", config_tests },
 	{ "deps", deps_tests },
+	{ "pprof", pprof_tests },
 };
 
 static struct buf unit_log = BUF_INIT;	/* the current test's failures */
