@@ -36,6 +36,7 @@ document_free(struct document *d)
 	free(d->language);
 	buf_release(&d->text);
 	line_index_release(&d->lines);
+	gosource_free(d->outline, d->noutline);
 	free(d);
 }
 
@@ -47,6 +48,7 @@ document_set_text(struct document *d, const char *text, size_t len)
 	buf_add(&d->text, text, len);
 	line_index_build(&d->lines, d->text.data, d->text.len);
 	d->dirty = 1;
+	d->outline_valid = 0;
 }
 
 /* Convert a position to a byte offset. */
@@ -105,5 +107,20 @@ document_apply(struct document *d, json_t *change, char **cause)
 	d->text = next;
 	line_index_build(&d->lines, buf_str(&d->text), d->text.len);
 	d->dirty = 1;
+	d->outline_valid = 0;
 	return 0;
+}
+
+/* Return the document's function declarations, parsing when stale. */
+const struct gosource_func *
+document_outline(struct document *d, size_t *n)
+{
+	if (!d->outline_valid) {
+		gosource_free(d->outline, d->noutline);
+		d->noutline = gosource_functions(buf_str(&d->text),
+		    d->text.len, &d->outline);
+		d->outline_valid = 1;
+	}
+	*n = d->noutline;
+	return d->outline;
 }

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "analyzers/gosource.h"
 #include "protocol/position.h"
 #include "protocol/util.h"
 
@@ -23,6 +24,9 @@ struct document {
 	struct buf text;
 	struct line_index lines;
 	int dirty;			/* changed since the last analysis */
+	struct gosource_func *outline;	/* function declarations, cached */
+	size_t noutline;
+	int outline_valid;		/* outline matches text */
 	struct document *next;
 };
 
@@ -40,6 +44,12 @@ int document_apply(struct document *d, json_t *change, char **cause);
 
 /* Replace the whole text. */
 void document_set_text(struct document *d, const char *text, size_t len);
+
+/*
+ * Return the function declarations of the document (parsed once per
+ * version of the text), their count in *n. Borrowed.
+ */
+const struct gosource_func *document_outline(struct document *d, size_t *n);
 
 /* Convert an LSP position in d to a byte offset. */
 size_t document_offset(const struct document *d, size_t line,

@@ -299,7 +299,7 @@ json_t *
 lsp_code_lens(struct session *s, json_t *params, json_t **error)
 {
 	const struct evidence_line *l;
-	struct gosource_func *fns;
+	const struct gosource_func *fns;
 	struct document *doc;
 	json_t *lenses = json_array();
 	char *file, *title;
@@ -315,7 +315,7 @@ lsp_code_lens(struct session *s, json_t *params, json_t **error)
 		free(file);
 		return lenses;
 	}
-	nfns = gosource_functions(buf_str(&doc->text), doc->text.len, &fns);
+	fns = document_outline(doc, &nfns);
 	for (i = 0; i < nfns; i++) {
 		title = lsp_lens_title(&s->evidence, l, n, &fns[i]);
 		if (title == NULL)
@@ -329,7 +329,6 @@ lsp_code_lens(struct session *s, json_t *params, json_t **error)
 		    "heaplens.selectSampleIndex", "arguments"));
 		free(title);
 	}
-	gosource_free(fns, nfns);
 	free(file);
 	return lenses;
 }
