@@ -57,6 +57,12 @@ lsp_did_open(struct session *s, json_t *params, json_t **error)
 		d->next = s->documents;
 		s->documents = d;
 	}
+	/* Outline Go files now, so the lenses that follow are instant. */
+	if (strcmp(d->language, "go") == 0) {
+		size_t n;
+
+		document_outline(d, &n);
+	}
 	session_touch(s, d);
 	return NULL;
 }
