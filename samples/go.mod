@@ -1,0 +1,3 @@
+module heaplens.example/samples
+
+go 1.19
