@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # heaplens lines agrees with `go tool pprof -lines -top` on every line of
 # every sample profile, for every sample type (when go is installed), and
-# with -diff_base on the base/later pairs.
+# with -diff_base on the base/later pairs. SAMPLES_DIR picks another
+# artefacts directory (t0006 passes a fresh regeneration).
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v go >/dev/null; then
@@ -9,7 +10,7 @@ if ! command -v go >/dev/null; then
 	finish
 	exit
 fi
-profiles=$(find "$TOP/samples/artefacts" -name '*.pb.gz' 2>/dev/null | sort)
+profiles=$(find "${SAMPLES_DIR:-$TOP/samples/artefacts}" -name '*.pb.gz' 2>/dev/null | sort)
 profiles="$profiles ${HEAPLENS_EXTRA_PROFILES:-}"
 
 # pprof_lines PROFILE INDEX [BASE]: "function file:line flat cum" per line.
