@@ -1,40 +1,70 @@
 #!/usr/bin/env bash
-# make demo: run one LSP session against heaplens the way an editor would,
-# and print what the editor is told, readably. Grows as analyzers land.
+# make demo: run heaplens on the bundled samples and print, readably, what a
+# user sees: the hottest lines of each program with their source text, what
+# grew between two snapshots, and what an editor is told in an LSP session
+# on samples/. Grows as analyzers land.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
-ws=$(mktemp -d "${TMPDIR:-/tmp}/heaplens-demo.XXXXXX")
-trap 'rm -rf "$ws"' EXIT
-cp -R tests/rpc/workspace/. "$ws/"
-ws=$(cd "$ws" && pwd -P)
+HL=./heaplens
+A=samples/artefacts
 
-out="$ws/.session"
-if ! build/rpc-run --print --var "WSURI=file://$ws" tests/demo.rpc -- ./heaplens \
-	>"$out" 2>"$ws/.stderr"; then
-	cat "$out" "$ws/.stderr" >&2
-	echo "heaplens demo: the session failed" >&2
+# hot PROFILE [--sample-index I] [--base B]: the top 3 workspace lines.
+hot() {
+	local profile=$1
+	shift
+	$HL lines --json --source-path samples "$@" "$profile" |
+		jq -r '.total as $t | .unit as $u | .sample_index as $i |
+			[.lines[] | select(.source != null and .flat > 0)][:3][] |
+			[(.flat * 1000 / $t | floor / 10 | tostring) + "%", .flat, $u,
+			 .source, .line, .function] | @tsv' |
+	while IFS=$'\t' read -r pct flat unit src line fn; do
+		rel=${src#"$TOP"/}
+		text=$(sed -n "${line}p" "$src" | sed 's/^[[:space:]]*//' | cut -c1-60)
+		printf '  %6s  %-28s %s\n' "$pct" "$rel:$line" "$text"
+	done
+}
+
+echo "heaplens demo: what heaplens shows for the programs in samples/"
+echo "(their profiles were written by the real Go runtime: see samples/README.md)"
+for name in escapes cacheleak deferloop goroutineleak service; do
+	echo
+	echo "== $name"
+	echo "  allocated (alloc_space, allocs.pb.gz):"
+	hot "$A/$name/allocs.pb.gz" --sample-index alloc_space
+	echo "  CPU (cpu.pb.gz):"
+	hot "$A/$name/cpu.pb.gz" --sample-index cpu
+	if [ -f "$A/$name/heap-base.pb.gz" ]; then
+		echo "  grew in use since the earlier snapshot (heap.pb.gz --base heap-base.pb.gz):"
+		hot "$A/$name/heap.pb.gz" --sample-index inuse_space --base "$A/$name/heap-base.pb.gz"
+	fi
+done
+
+# An LSP session on samples/, as an editor runs it.
+ws=$(cd samples && pwd -P)
+out=$(mktemp "${TMPDIR:-/tmp}/heaplens-demo.XXXXXX")
+trap 'rm -f "$out"' EXIT
+if ! build/rpc-run --print --var "WS=$ws" \
+	--var-file "ESCAPES_GO=$ws/escapes/main.go" \
+	--var-file "CACHE_GO=$ws/cacheleak/main.go" \
+	tests/demo.rpc -- $HL >"$out" 2>&1; then
+	cat "$out" >&2
+	echo "heaplens demo: the LSP session failed" >&2
 	exit 1
 fi
 msgs() { sed -n 's/^<-- //p' "$out"; }
-
-echo "heaplens demo: one LSP session on a sample workspace ($ws)"
 echo
-msgs | jq -r 'select(.id == 1) | .result |
-	"server      \(.serverInfo.name) \(.serverInfo.version)",
-	"offers      \(.capabilities | keys | join(", "))",
-	"commands    \(.capabilities.executeCommandProvider.commands | join(", "))"'
-echo
-echo "messages the user sees:"
-msgs | jq -r 'select(.method == "window/showMessage") | "  [\(["", "error", "warning", "info", "log"][.params.type])] \(.params.message)"'
-echo
-msgs | jq -r --arg ws "$ws/" 'select(.id == 2) | .result |
-	"workspace folders:",
-	(.workspaceFolders[] | "  \(.name)  settings from \(.settingsFile // "defaults")",
-		"    hotThreshold \(.settings.hotThreshold)%, sampleIndex \(.settings.sampleIndex // "profile default"), runCompiler \(.settings.runCompiler)"),
-	"open documents:",
-	(.documents[] | "  \(.uri | sub("file://" + $ws; "")) (version \(.version), \(.lines) lines)"),
-	"evidence loaded: \(if (.inputs | length) == 0 then "none yet" else (.inputs | length | tostring) end)",
-	"failures: \(if (.failures | length) == 0 then "none" else (.failures | map(.message) | join("; ")) end)"'
+echo "== In the editor: an LSP session on samples/"
+msgs | jq -r 'select(.id == 1) | .result.serverInfo | "  server: \(.name) \(.version)"'
+msgs | jq -r 'select(.id == 2) | .result |
+	"  loaded: \([.inputs[] | select(.state == "loaded")] | length) profiles, \([.inputs[] | select(.state != "loaded")] | length) failed; showing \(.sampleIndex)"'
+for pair in "3 escapes/main.go" "4 cacheleak/main.go"; do
+	set -- $pair
+	echo "  $2"
+	msgs | jq -r --arg id "$1" 'select(.id == ($id | tonumber)) | .result[] |
+		"    lens        line \(.range.start.line + 1): \(.command.title)"'
+	msgs | jq -r --arg f "$2" 'select(.method == "textDocument/publishDiagnostics" and (.params.uri | endswith($f))) |
+		.params.diagnostics[] | "    diagnostic  line \(.range.start.line + 1): [\(.code)] \(.message)"' | tail -n 20
+done
 echo
 echo "session ended cleanly (shutdown, exit 0)."

@@ -71,6 +71,7 @@ struct var {
 	const char *name;
 	size_t namelen;
 	const char *value;
+	char *owned;			/* --var-file's value, to free */
 };
 
 struct options {
@@ -1993,6 +1994,16 @@ static void report(int ok, const char *name, const struct buf *diag)
 	fflush(stdout);
 }
 
+/* Free the variables and what --var-file read. */
+static void free_vars(struct options *opt)
+{
+	size_t i;
+
+	for (i = 0; i < opt->nvars; i++)
+		free(opt->vars[i].owned);
+	free(opt->vars);
+}
+
 /* Print the usage summary to out. */
 static void usage(FILE *out)
 {
@@ -2004,6 +2015,8 @@ static void usage(FILE *out)
 	      "-- SERVER-CMD [ARGS...]\n"
 	      "\n"
 	      "--print shows every message the server sends on stdout.\n"
+	      "--var-file NAME=PATH defines NAME as PATH's contents, escaped for\n"
+	      "a JSON string.\n"
 	      "ADDR is unix:PATH or HOST:PORT.  The timeout defaults to $RPC_TIMEOUT,\n"
 	      "or 10 seconds.  See tests/rpc/README.md for the transcript format.\n",
 	      out);
@@ -2056,8 +2069,40 @@ static int valid_address(const char *addr)
 	return colon && colon != addr && colon[1];
 }
 
+/*
+ * Make v's value the contents of path, escaped for use inside a JSON
+ * string (so a transcript can open a real file: "text":"${NAME}").
+ */
+static int var_from_file(struct var *v, const char *path)
+{
+	struct buf text = { 0 }, err = { 0 };
+	json_t *str;
+	char *dumped;
+	size_t n;
+	int ok = 0;
+
+	if (!read_file(path, &text, &err))
+		goto out;
+	str = json_stringn(text.data ? text.data : "", text.len);
+	dumped = str ? json_dumps(str, JSON_ENCODE_ANY) : NULL;
+	json_decref(str);
+	if (!dumped)
+		goto out;
+	n = strlen(dumped);
+	memmove(dumped, dumped + 1, n - 2);
+	dumped[n - 2] = '\0';
+	v->owned = dumped;
+	v->value = dumped;
+	ok = 1;
+out:
+	buf_free(&text);
+	buf_free(&err);
+	return ok;
+}
+
 enum option_index {
 	OPT_VAR,
+	OPT_VAR_FILE,
 	OPT_TIMEOUT,
 	OPT_CONNECT,
 	OPT_FLOOD,
@@ -2069,7 +2114,8 @@ enum option_index {
 static int parse_args(int argc, char **argv, struct options *opt)
 {
 	static const char *const names[OPT_COUNT] = {
-		"--var", "--timeout", "--connect", "--flood", "--max-growth-kb"
+		"--var", "--var-file", "--timeout", "--connect", "--flood",
+		"--max-growth-kb"
 	};
 	const char *env = getenv("RPC_TIMEOUT");
 	int i, k, r = 0;
@@ -2112,6 +2158,7 @@ static int parse_args(int argc, char **argv, struct options *opt)
 			return usage_error("option %s needs a value", names[k]);
 
 		switch (k) {
+		case OPT_VAR_FILE:
 		case OPT_VAR: {
 			const char *eq = strchr(val, '=');
 			const char *p = val;
@@ -2127,6 +2174,9 @@ static int parse_args(int argc, char **argv, struct options *opt)
 			v->name = val;
 			v->namelen = (size_t)(eq - val);
 			v->value = eq + 1;
+			if (k == OPT_VAR_FILE && !var_from_file(v, eq + 1))
+				return usage_error("cannot read --var-file %s",
+						   eq + 1);
 			break;
 		}
 		case OPT_TIMEOUT:
@@ -2184,7 +2234,7 @@ int main(int argc, char **argv)
 
 	r = parse_args(argc, argv, &opt);
 	if (r <= 0) {
-		free(opt.vars);
+		free_vars(&opt);
 		free(opt.transcripts);
 		return r < 0 ? 0 : 2;
 	}
@@ -2217,7 +2267,7 @@ int main(int argc, char **argv)
 
 	buf_free(&diag);
 	buf_free(&name);
-	free(opt.vars);
+	free_vars(&opt);
 	free(opt.transcripts);
 	return failed ? 1 : 0;
 }
