@@ -38,6 +38,7 @@ static void evidence_settle_cb(struct ev_loop *loop, ev_timer *w,
 static void evidence_dir_cb(struct ev_loop *loop, ev_stat *w, int revents);
 static void evidence_rescan_cb(struct ev_loop *loop, ev_timer *w,
     int revents);
+static void evidence_poll_cb(struct ev_loop *loop, ev_timer *w, int revents);
 
 /* Initialise an empty index. */
 void
@@ -47,6 +48,7 @@ evidence_init(struct evidence *ev, struct session *s)
 	ev->session = s;
 	ev->loop = s->loop;
 	ev_timer_init(&ev->rescan, evidence_rescan_cb, 0.2, 0.);
+	ev_timer_init(&ev->poll, evidence_poll_cb, 1.0, 1.0);
 }
 
 /* Stop watching and free one profile. */
@@ -74,7 +76,9 @@ evidence_unwatch_dirs(struct evidence *ev)
 		free((char *)ev->dirs[i].path);
 	}
 	free(ev->dirs);
+	free(ev->dir_mtimes);
 	ev->dirs = NULL;
+	ev->dir_mtimes = NULL;
 	ev->ndirs = 0;
 }
 
@@ -103,6 +107,7 @@ evidence_release(struct evidence *ev)
 	evidence_profile_free(ev, ev->base);
 	evidence_unwatch_dirs(ev);
 	ev_timer_stop(ev->loop, &ev->rescan);
+	ev_timer_stop(ev->loop, &ev->poll);
 	evidence_clear_index(ev);
 	free(ev->active);
 	free(ev->requested);
@@ -202,16 +207,43 @@ evidence_settle_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	lsp_evidence_changed(ev->session);
 }
 
+/* Schedule a rescan once directory changes settle. */
+static void
+evidence_schedule_rescan(struct evidence *ev)
+{
+	ev_timer_stop(ev->loop, &ev->rescan);
+	ev_timer_set(&ev->rescan, 0.2, 0.);
+	ev_timer_start(ev->loop, &ev->rescan);
+}
+
 /* A watched directory changed: new profiles may have appeared. */
 static void
 evidence_dir_cb(struct ev_loop *loop, ev_stat *w, int revents)
 {
-	struct evidence *ev = w->data;
+	(void)loop;
+	(void)revents;
+	evidence_schedule_rescan(w->data);
+}
+
+/* Compare nanosecond mtimes of profiles and directories with the last look. */
+static void
+evidence_poll_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct evidence *ev = container_of(w, struct evidence, poll);
+	struct evidence_profile *p;
+	size_t i;
 
 	(void)revents;
-	ev_timer_stop(loop, &ev->rescan);
-	ev_timer_set(&ev->rescan, 0.2, 0.);
-	ev_timer_start(loop, &ev->rescan);
+	for (p = ev->profiles; p != NULL; p = p->next)
+		if (!ev_is_active(&p->settle) &&
+		    evidence_mtime(p->path) != p->mtime_ns)
+			evidence_file_cb(loop, &p->watch, 0);
+	for (i = 0; i < ev->ndirs; i++) {
+		if (evidence_mtime(ev->dirs[i].path) != ev->dir_mtimes[i]) {
+			evidence_schedule_rescan(ev);
+			break;
+		}
+	}
 }
 
 /* Rescan after directory changes settled. */
@@ -306,13 +338,18 @@ evidence_watch_dirs(struct evidence *ev, json_t *dirs)
 
 	evidence_unwatch_dirs(ev);
 	ev->dirs = xcalloc(json_array_size(dirs) + 1, sizeof *ev->dirs);
+	ev->dir_mtimes = xcalloc(json_array_size(dirs) + 1,
+	    sizeof *ev->dir_mtimes);
 	json_array_foreach(dirs, i, d) {
 		ev_stat_init(&ev->dirs[i], evidence_dir_cb,
 		    xstrdup(json_string_value(d)), 1.0);
 		ev->dirs[i].data = ev;
 		ev_stat_start(ev->loop, &ev->dirs[i]);
+		ev->dir_mtimes[i] = evidence_mtime(json_string_value(d));
 	}
 	ev->ndirs = json_array_size(dirs);
+	if (!ev_is_active(&ev->poll))
+		ev_timer_start(ev->loop, &ev->poll);
 }
 
 /* Find, load and index the workspace's profiles. */

@@ -11,6 +11,9 @@
  *   them, the base, or the settings change; queries never parse anything.
  * - A profile that fails to load stays listed with its error; the others go
  *   on working.
+ * - Changes are seen twice over: ev_stat (inotify) reacts at once, and a
+ *   once-a-second poll compares nanosecond mtimes, because ev_stat compares
+ *   whole seconds and misses a second change within the same second.
  */
 #ifndef HEAPLENS_EVIDENCE_H
 #define HEAPLENS_EVIDENCE_H
@@ -62,7 +65,9 @@ struct evidence {
 	char *requested;		/* selectSampleIndex, or NULL */
 	ev_timer rescan;		/* look for new profiles, debounced */
 	ev_stat *dirs;			/* directories watched for new files */
+	int64_t *dir_mtimes;		/* their mtimes when last scanned */
 	size_t ndirs;
+	ev_timer poll;			/* catches what ev_stat cannot see */
 	unsigned generation;		/* bumped by every rebuild */
 };
 
