@@ -21,6 +21,7 @@ static const struct {
 	{ "document", document_tests },
 	{ "config", config_tests },
 	{ "deps", deps_tests },
+	{ "sourcemap", sourcemap_tests },
 	{ "pprof", pprof_tests },
 };
 

@@ -22,6 +22,7 @@ struct unit_test {
 
 extern const struct unit_test config_tests[];
 extern const struct unit_test deps_tests[];
+extern const struct unit_test sourcemap_tests[];
 extern const struct unit_test document_tests[];
 extern const struct unit_test frame_tests[];
 extern const struct unit_test jsonrpc_tests[];
