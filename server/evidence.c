@@ -539,6 +539,18 @@ evidence_select(struct evidence *ev, const char *type, char **cause)
 	return 0;
 }
 
+/*
+ * Return when a profile was taken: its own time_nanos, which survives
+ * copies and checkouts, else its file's modification time.
+ */
+static int64_t
+evidence_taken(const struct evidence_profile *p)
+{
+	if (p->profile != NULL && p->profile->time_nanos > 0)
+		return p->profile->time_nanos;
+	return p->mtime_ns;
+}
+
 /* Order lines by file, type, newest profile first, line. */
 static int
 evidence_line_pick_cmp(const void *pa, const void *pb)
@@ -551,8 +563,9 @@ evidence_line_pick_cmp(const void *pa, const void *pb)
 	if ((c = strcmp(a->type, b->type)) != 0)
 		return c;
 	if (a->from != b->from) {
-		if (a->from->mtime_ns != b->from->mtime_ns)
-			return a->from->mtime_ns > b->from->mtime_ns ? -1 : 1;
+		if (evidence_taken(a->from) != evidence_taken(b->from))
+			return evidence_taken(a->from) >
+			    evidence_taken(b->from) ? -1 : 1;
 		return strcmp(a->from->path, b->from->path);
 	}
 	return a->line < b->line ? -1 : a->line > b->line;
@@ -648,7 +661,7 @@ evidence_build_growth(struct evidence *ev)
 		if (p->profile == NULL || p->profile->ntypes != b->ntypes ||
 		    strcmp(p->profile->types[0].type, b->types[0].type) != 0)
 			continue;
-		if (best == NULL || p->mtime_ns > best->mtime_ns)
+		if (best == NULL || evidence_taken(p) > evidence_taken(best))
 			best = p;
 	}
 	if (best == NULL)

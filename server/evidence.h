@@ -7,6 +7,8 @@
  * - For one file and one sample type, costs come from a single profile: the
  *   newest that has samples in that file (heap.pb.gz and allocs.pb.gz of one
  *   program carry the same allocations: adding them would count them twice).
+ *   Newest means taken last (the profile's time_nanos, which survives
+ *   copies), else modified last.
  * - The index is rebuilt whole from the loaded profiles whenever one of
  *   them, the base, or the settings change; queries never parse anything.
  * - A profile that fails to load stays listed with its error; the others go
