@@ -404,13 +404,33 @@ lines_paths(const struct pprof_profile *p, int index, const char *file,
 	uint32_t *stack = NULL;
 	size_t nacc = 0, aacc = 0, nstack, astack = 0, i, k, j, a, n, depth;
 	size_t *slots = NULL, nslots = 0, h;
+	unsigned char *through;
 	int64_t v;
 	long hit;
 
+	/*
+	 * Mark the locations with a frame at file:line first, so samples
+	 * that do not pass through one cost a scan of their location ids.
+	 */
+	through = xcalloc(p->nlocations + 1, 1);
+	for (k = 0; k < p->nlocations; k++) {
+		l = &p->locations[k];
+		for (j = 0; j < l->nlines; j++) {
+			f = &p->functions[p->lines[l->first_line + j].function];
+			if (p->lines[l->first_line + j].line == line &&
+			    strcmp(f->filename, file) == 0)
+				through[k] = 1;
+		}
+	}
 	for (i = 0; i < p->nsamples; i++) {
 		s = &p->samples[i];
 		v = p->values[i * p->ntypes + (size_t)index];
 		if (v == 0)
+			continue;
+		for (k = 0; k < s->nlocs; k++)
+			if (through[p->sample_locs[s->first_loc + k]])
+				break;
+		if (k == s->nlocs)
 			continue;
 		/* Frames root first: locations outermost first, lines too. */
 		nstack = 0;
@@ -487,6 +507,7 @@ lines_paths(const struct pprof_profile *p, int index, const char *file,
 	free(acc);
 	free(stack);
 	free(slots);
+	free(through);
 	return n;
 }
 
