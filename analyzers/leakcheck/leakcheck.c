@@ -1,0 +1,303 @@
+/*
+ * leakcheck.c - run the leak checks on one file: prefilter by bytes, parse
+ * once, run each enabled check, drop suppressed findings, sort the rest.
+ */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzers/leakcheck.h"
+#include "protocol/util.h"
+
+const TSLanguage *tree_sitter_go(void);
+
+/* Find a check by id. */
+const struct leak_check *
+leak_find(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < leak_nchecks; i++)
+		if (strcmp(leak_checks[i]->id, id) == 0)
+			return leak_checks[i];
+	return NULL;
+}
+
+/* Return whether needle occurs in text[0..len). */
+static int
+leak_contains(const char *text, size_t len, const char *needle)
+{
+	size_t n = strlen(needle), i;
+	const char *p;
+
+	if (n == 0 || n > len)
+		return n == 0;
+	for (i = 0; i + n <= len; i = (size_t)(p - text) + 1) {
+		p = memchr(text + i, needle[0], len - n + 1 - i);
+		if (p == NULL)
+			return 0;
+		if (memcmp(p, needle, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Return whether a check could match the file at all. */
+static int
+leak_wanted(const struct leak_check *c, const char *text, size_t len)
+{
+	const char *const *n;
+
+	if (c->needles == NULL)
+		return 1;
+	for (n = c->needles; *n != NULL; n++)
+		if (leak_contains(text, len, *n))
+			return 1;
+	return 0;
+}
+
+/* Return whether node is of type type. */
+int
+leak_is(TSNode node, const char *type)
+{
+	return !ts_node_is_null(node) && strcmp(ts_node_type(node), type) == 0;
+}
+
+/* Return whether node's text is s. */
+int
+leak_text_is(const struct leak_ctx *ctx, TSNode node, const char *s)
+{
+	uint32_t a = ts_node_start_byte(node), b = ts_node_end_byte(node);
+
+	return strlen(s) == b - a && memcmp(ctx->text + a, s, b - a) == 0;
+}
+
+/* Return a call's callee as text. */
+const char *
+leak_callee(const struct leak_ctx *ctx, TSNode call, char *buf, size_t size)
+{
+	TSNode fn = ts_node_child_by_field_name(call, "function", 8);
+	uint32_t a, b;
+
+	buf[0] = '\0';
+	if (ts_node_is_null(fn) || (!leak_is(fn, "identifier") &&
+	    !leak_is(fn, "selector_expression")))
+		return buf;
+	a = ts_node_start_byte(fn);
+	b = ts_node_end_byte(fn);
+	if (b - a < size) {
+		memcpy(buf, ctx->text + a, b - a);
+		buf[b - a] = '\0';
+	}
+	return buf;
+}
+
+/* Visit named nodes depth first. */
+void
+leak_walk(TSNode root, int (*fn)(TSNode node, void *data), void *data)
+{
+	uint32_t i, n;
+
+	if (!fn(root, data))
+		return;
+	n = ts_node_named_child_count(root);
+	for (i = 0; i < n; i++)
+		leak_walk(ts_node_named_child(root, i), fn, data);
+}
+
+/* Record a finding of the running check at node. */
+void
+leak_report(struct leak_ctx *ctx, TSNode node, const char *fmt, ...)
+{
+	struct leak_findings *out = ctx->out;
+	struct leak_finding *f;
+	TSPoint at = ts_node_start_point(node);
+	va_list ap;
+
+	if (out->n == out->alloc) {
+		out->alloc = out->alloc ? out->alloc * 2 : 16;
+		out->items = xrealloc(out->items, out->alloc * sizeof *out->items);
+	}
+	f = &out->items[out->n++];
+	f->line = at.row + 1;
+	f->col = at.column + 1;
+	f->check = ctx->check->id;
+	f->severity = ctx->check->severity;
+	va_start(ap, fmt);
+	f->message = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* Return the start of 1-based line in text, or NULL past the end. */
+static const char *
+leak_line_start(const char *text, size_t len, size_t line)
+{
+	const char *p = text, *end = text + len, *nl;
+
+	while (--line > 0) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			return NULL;
+		p = nl + 1;
+	}
+	return p;
+}
+
+/* Return whether line holds "//heaplens:ignore" naming check. */
+static int
+leak_ignored_on(const char *text, size_t len, size_t line, const char *check)
+{
+	static const char tag[] = "//heaplens:ignore";
+	const char *p = leak_line_start(text, len, line), *end, *id, *nl;
+	size_t n = strlen(check), idlen;
+
+	if (p == NULL)
+		return 0;
+	nl = memchr(p, '\n', (size_t)(text + len - p));
+	end = nl != NULL ? nl : text + len;
+	for (; p + sizeof tag - 1 <= end; p++) {
+		if (memcmp(p, tag, sizeof tag - 1) != 0)
+			continue;
+		id = p + sizeof tag - 1;
+		while (id < end && (*id == ' ' || *id == '\t'))
+			id++;
+		/* One id, or several separated by commas. */
+		while (id < end) {
+			idlen = strcspn(id, ", \t\r\n");
+			if (id + idlen > end)
+				idlen = (size_t)(end - id);
+			if (idlen == n && memcmp(id, check, n) == 0)
+				return 1;
+			if (id + idlen >= end || id[idlen] != ',')
+				break;
+			id += idlen + 1;
+		}
+	}
+	return 0;
+}
+
+/* Order findings by position, then check. */
+static int
+leak_finding_cmp(const void *pa, const void *pb)
+{
+	const struct leak_finding *a = pa, *b = pb;
+
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	return strcmp(a->check, b->check);
+}
+
+/* Return whether the file declares package main. */
+static int
+leak_package_main(const char *text, TSNode root)
+{
+	uint32_t i, n = ts_node_named_child_count(root);
+	TSNode c, name;
+
+	for (i = 0; i < n; i++) {
+		c = ts_node_named_child(root, i);
+		if (!leak_is(c, "package_clause"))
+			continue;
+		name = ts_node_named_child(c, 0);
+		return ts_node_end_byte(name) - ts_node_start_byte(name) == 4 &&
+		    memcmp(text + ts_node_start_byte(name), "main", 4) == 0;
+	}
+	return 0;
+}
+
+/* Check one file. */
+size_t
+leakcheck_file(const char *path, const char *text, size_t len, int go_minor,
+    const int *enabled, struct leak_findings *out)
+{
+	struct leak_ctx ctx;
+	TSParser *parser = NULL;
+	TSTree *tree = NULL;
+	size_t i, first = out->n, keep;
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.path = path;
+	ctx.text = text;
+	ctx.len = len;
+	ctx.go_minor = go_minor;
+	ctx.out = out;
+	for (i = 0; i < leak_nchecks; i++) {
+		if ((enabled != NULL && !enabled[i]) ||
+		    !leak_wanted(leak_checks[i], text, len))
+			continue;
+		if (tree == NULL) {
+			parser = ts_parser_new();
+			ts_parser_set_language(parser, tree_sitter_go());
+			tree = ts_parser_parse_string(parser, NULL, text,
+			    (uint32_t)len);
+			ctx.root = ts_tree_root_node(tree);
+			ctx.is_main = leak_package_main(text, ctx.root);
+		}
+		ctx.check = leak_checks[i];
+		leak_checks[i]->run(&ctx);
+	}
+	/* Drop what the code itself asks to ignore. */
+	for (i = keep = first; i < out->n; i++) {
+		struct leak_finding *f = &out->items[i];
+
+		if (leak_ignored_on(text, len, f->line, f->check) ||
+		    (f->line > 1 &&
+		    leak_ignored_on(text, len, f->line - 1, f->check))) {
+			free(f->message);
+			continue;
+		}
+		out->items[keep++] = *f;
+	}
+	out->n = keep;
+	if (out->n > first)
+		qsort(out->items + first, out->n - first, sizeof *out->items,
+		    leak_finding_cmp);
+	if (tree != NULL)
+		ts_tree_delete(tree);
+	if (parser != NULL)
+		ts_parser_delete(parser);
+	return out->n - first;
+}
+
+/* Free findings. */
+void
+leak_findings_release(struct leak_findings *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		free(f->items[i].message);
+	free(f->items);
+	memset(f, 0, sizeof *f);
+}
+
+/* Find the governing go.mod's "go 1.N". */
+int
+leakcheck_go_minor(const char *path)
+{
+	char dir[PATH_MAX], mod[PATH_MAX + 8], line[256], *slash;
+	int major, minor;
+	FILE *f;
+
+	if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
+		return 0;
+	while ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		snprintf(mod, sizeof mod, "%s/go.mod", *dir ? dir : "");
+		f = fopen(mod, "r");
+		if (f == NULL)
+			continue;
+		minor = 0;
+		while (fgets(line, sizeof line, f) != NULL)
+			if (sscanf(line, " go %d.%d", &major, &minor) == 2 &&
+			    major == 1)
+				break;
+		fclose(f);
+		return minor;
+	}
+	return 0;
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The leak checks on tests/leakcheck/: every line annotated // want "ID" is
+# flagged with that id, and no other line is flagged. Each check has at
+# least 4 positive and 4 negative cases (functions without a want).
+. "$(dirname "$0")/lib.sh"
+cd "$TOP" || exit 2
+
+dir=tests/leakcheck
+# The expected findings: file:line:id from the annotations.
+grep -rn --include='*.go' -o '// want "[a-z-]*"' "$dir" |
+	sed 's|^\([^:]*\):\([0-9]*\):// want "\(.*\)"$|\1:\2:\3|' | sort >"$TMP/want"
+$HEAPLENS check --json "$dir" >"$TMP/out.json" 2>"$TMP/err"
+status=$?
+jq -r '.findings[] | "\(.file):\(.line):\(.check)"' "$TMP/out.json" | sort >"$TMP/got"
+
+if [ "$status" = 1 ] && [ ! -s "$TMP/err" ]; then
+	ok "heaplens check exits 1 on findings, with nothing on stderr"
+else
+	not_ok "heaplens check exits 1 on findings, with nothing on stderr" "status $status" "$(cat "$TMP/err")"
+fi
+for id in $($HEAPLENS check --enable nonexistent 2>&1 | sed -n 's/.*(checks: \(.*\))$/\1/p' | tr -d ','); do
+	want=$(grep -c ":$id\$" "$TMP/want")
+	missing=$(comm -23 "$TMP/want" "$TMP/got" | grep ":$id\$")
+	extra=$(comm -13 "$TMP/want" "$TMP/got" | grep ":$id\$")
+	if [ -z "$missing" ] && [ -z "$extra" ]; then
+		ok "$id: the $want annotated lines and no others"
+	else
+		not_ok "$id: the annotated lines and no others" \
+			"missed: ${missing:-none}" "false positives: ${extra:-none}"
+	fi
+	file=$dir/$(echo "$id" | tr - _).go
+	pos=$want
+	neg=$(grep -c '^// Negative' "$file" 2>/dev/null)
+	if [ "$pos" -ge 4 ] && [ "${neg:-0}" -ge 4 ]; then
+		ok "$id: $pos positive and $neg negative cases"
+	else
+		not_ok "$id: at least 4 positive and 4 negative cases" "$file: $pos positive, ${neg:-0} negative"
+	fi
+done
+
+# Output format and options.
+line=$($HEAPLENS check "$dir/defer_in_loop.go" | head -n 1)
+expect_match "go vet style line" '^tests/leakcheck/defer_in_loop\.go:[0-9]+:[0-9]+: .* \[defer-in-loop\]$' "$line"
+$HEAPLENS check --disable defer-in-loop "$dir/defer_in_loop.go" >"$TMP/out" 2>&1
+expect_eq "--disable silences a check (exit 0, no output)" "0:" "$?:$(cat "$TMP/out")"
+$HEAPLENS check --enable bogus "$dir" >/dev/null 2>"$TMP/err"
+expect_eq "an unknown check id is a usage error" 2 "$?"
+expect_match "and names the known ids" "unknown check 'bogus' \(checks: " "$(cat "$TMP/err")"
+mkdir -p "$TMP/tree/vendor/x" "$TMP/tree/testdata" "$TMP/tree/.hidden" "$TMP/tree/pkg"
+for d in vendor/x testdata .hidden pkg; do
+	cp "$dir/defer_in_loop.go" "$TMP/tree/$d/"
+done
+n=$($HEAPLENS check --json "$TMP/tree" | jq '[.findings[].file] | unique | length')
+expect_eq "directories: vendor/, testdata/ and hidden ones are skipped" 1 "$n"
+$HEAPLENS check "$TMP/missing.go" >/dev/null 2>"$TMP/err"
+expect_eq "a missing path is an input error" 2 "$?"
+expect_match "naming the path" "missing.go: No such file or directory" "$(cat "$TMP/err")"
+
+finish

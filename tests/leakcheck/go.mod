@@ -1,0 +1,3 @@
+module heaplens.example/leakcheck
+
+go 1.19
