@@ -1,6 +1,7 @@
 /*
  * document.c - open documents and the edits that keep them in sync.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,12 @@ document_new(const char *uri, const char *language, long long version,
 
 	d->uri = xstrdup(uri);
 	d->path = uri_to_path(uri, NULL);
+	if (d->path != NULL) {
+		char real[PATH_MAX];
+
+		d->real = xstrdup(realpath(d->path, real) != NULL ? real :
+		    d->path);
+	}
 	d->language = xstrdup(language != NULL ? language : "");
 	d->version = version;
 	buf_init(&d->text);
@@ -33,7 +40,9 @@ document_free(struct document *d)
 		return;
 	free(d->uri);
 	free(d->path);
+	free(d->real);
 	free(d->language);
+	leak_findings_release(&d->leaks);
 	buf_release(&d->text);
 	line_index_release(&d->lines);
 	gosource_free(d->outline, d->noutline);

@@ -13,12 +13,14 @@
 #include <jansson.h>
 
 #include "analyzers/gosource.h"
+#include "analyzers/leakcheck.h"
 #include "protocol/position.h"
 #include "protocol/util.h"
 
 struct document {
 	char *uri;
 	char *path;
+	char *real;			/* path with symlinks resolved, or NULL */
 	char *language;
 	long long version;
 	struct buf text;
@@ -27,6 +29,7 @@ struct document {
 	struct gosource_func *outline;	/* function declarations, cached */
 	size_t noutline;
 	int outline_valid;		/* outline matches text */
+	struct leak_findings leaks;	/* the leak checks' last findings */
 	struct document *next;
 };
 

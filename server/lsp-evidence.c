@@ -104,7 +104,46 @@ lsp_diagnostic(int64_t line, int severity, const char *code, char *message)
 	return d;
 }
 
-/* Build the diagnostics of one file. */
+/* Return the open document whose file is file, or NULL. */
+static struct document *
+lsp_open_document(struct session *s, const char *file)
+{
+	struct document *d;
+
+	for (d = s->documents; d != NULL; d = d->next)
+		if (d->real != NULL && strcmp(d->real, file) == 0)
+			return d;
+	return NULL;
+}
+
+/* Append a document's leak findings as diagnostics. */
+static void
+lsp_leak_diagnostics(const struct document *d, json_t *diags)
+{
+	const struct leak_finding *f;
+	const char *text = buf_str(&d->text);
+	size_t i, line, start, len, col;
+
+	for (i = 0; i < d->leaks.n; i++) {
+		f = &d->leaks.items[i];
+		line = f->line - 1;
+		if (line >= d->lines.count)
+			continue;
+		start = d->lines.starts[line];
+		len = line_index_length(&d->lines, text, d->text.len, line);
+		col = f->col - 1 < len ? f->col - 1 : len;
+		json_array_append_new(diags, json_pack(
+		    "{s:{s:{s:I, s:I}, s:{s:I, s:I}}, s:i, s:s, s:s, s:o}",
+		    "range", "start", "line", (json_int_t)line, "character",
+		    (json_int_t)utf16_length(text + start, col), "end", "line",
+		    (json_int_t)line, "character",
+		    (json_int_t)utf16_length(text + start, len), "severity",
+		    (int)f->severity, "source", "heaplens", "code", f->check,
+		    "message", json_string_lossy(f->message)));
+	}
+}
+
+/* Build the diagnostics of one file: evidence and leak findings. */
 static json_t *
 lsp_file_diagnostics(struct session *s, const char *file)
 {
@@ -114,6 +153,7 @@ lsp_file_diagnostics(struct session *s, const char *file)
 	double hot = config_number(settings, "hotThreshold");
 	double grow = config_number(settings, "growthThreshold");
 	char flat[32], cum[32];
+	struct document *d;
 	size_t n, i;
 
 	l = evidence_file_lines(ev, file, ev->active, &n);
@@ -140,16 +180,35 @@ lsp_file_diagnostics(struct session *s, const char *file)
 		    lsp_base(s->evidence.base->path),
 		    lsp_base(l[i].from->path))));
 	}
+	d = lsp_open_document(s, file);
+	if (d != NULL)
+		lsp_leak_diagnostics(d, diags);
 	return diags;
 }
 
-/* Publish diagnostics for one file. */
+/*
+ * Publish a file's diagnostics (steals diags), unless they are what the
+ * client already has: s->published keeps the last non-empty list per file,
+ * so republishing after every change costs the client nothing.
+ */
 static void
 lsp_publish(struct session *s, const char *file, json_t *diags)
 {
+	json_t *last = json_object_get(s->published, file);
 	struct document *d;
-	char *uri = uri_from_path(file);
+	char *uri;
 
+	if ((last == NULL && json_array_size(diags) == 0) ||
+	    (last != NULL && json_equal(last, diags))) {
+		json_decref(diags);
+		return;
+	}
+	/* Before the table changes: file may be one of its keys. */
+	uri = uri_from_path(file);
+	if (json_array_size(diags) > 0)
+		json_object_set(s->published, file, diags);
+	else
+		json_object_del(s->published, file);
 	/* Answer in the client's own spelling of an open document's URI. */
 	d = session_document(s, uri);
 	session_notify(s, "textDocument/publishDiagnostics", json_pack(
@@ -167,7 +226,9 @@ lsp_evidence_changed(struct session *s)
 {
 	const struct evidence *ev = &s->evidence;
 	json_t *now = json_array(), *f;
-	const char *last = NULL;
+	struct document *d;
+	const char *last = NULL, *key;
+	void *tmp;
 	size_t i;
 
 	if (s->state != SESSION_RUNNING)
@@ -182,18 +243,21 @@ lsp_evidence_changed(struct session *s)
 		if (!session_array_has_string(now, file))
 			json_array_append_new(now, json_string(file));
 	}
-	if (json_array_size(now) == 0 && json_array_size(s->published) == 0) {
+	for (d = s->documents; d != NULL; d = d->next)
+		if (d->leaks.n > 0 && !session_array_has_string(now, d->real))
+			json_array_append_new(now, json_string(d->real));
+	if (json_array_size(now) == 0 && json_object_size(s->published) == 0) {
 		json_decref(now);
 		return;		/* nothing shown before or now */
 	}
 	json_array_foreach(now, i, f)
 		lsp_publish(s, json_string_value(f),
 		    lsp_file_diagnostics(s, json_string_value(f)));
-	json_array_foreach(s->published, i, f)
-		if (!session_array_has_string(now, json_string_value(f)))
-			lsp_publish(s, json_string_value(f), json_array());
-	json_decref(s->published);
-	s->published = now;
+	/* Files that had diagnostics and have none now are cleared. */
+	json_object_foreach_safe(s->published, tmp, key, f)
+		if (!session_array_has_string(now, key))
+			lsp_publish(s, key, json_array());
+	json_decref(now);
 	if (json_path_bool(s->client_capabilities,
 	    "workspace.codeLens.refreshSupport", 0))
 		session_request(s, "workspace/codeLens/refresh", NULL, NULL,
@@ -205,6 +269,13 @@ lsp_evidence_changed(struct session *s)
 	session_notify(s, "heaplens/evidenceChanged", json_pack("{s:I, s:s?}",
 	    "generation", (json_int_t)ev->generation, "sampleIndex",
 	    ev->active));
+}
+
+/* Publish one file's diagnostics now (after its document was checked). */
+void
+lsp_publish_file(struct session *s, const char *file)
+{
+	lsp_publish(s, file, lsp_file_diagnostics(s, file));
 }
 
 /* Sum the flat cost of one type over lines first..last (1-based). */

@@ -64,6 +64,7 @@ lsp_did_open(struct session *s, json_t *params, json_t **error)
 		document_outline(d, &n);
 	}
 	session_touch(s, d);
+	lsp_check_document(s, d);
 	return NULL;
 }
 
@@ -111,6 +112,7 @@ lsp_did_save(struct session *s, json_t *params, json_t **error)
 		document_set_text(d, json_string_value(text),
 		    json_string_length(text));
 	session_touch(s, d);
+	lsp_check_document(s, d);
 	return NULL;
 }
 
@@ -119,6 +121,7 @@ json_t *
 lsp_did_close(struct session *s, json_t *params, json_t **error)
 {
 	struct document *d = lsp_text_document(s, params, error), **pp;
+	char *real;
 
 	if (d == NULL)
 		return NULL;
@@ -128,7 +131,12 @@ lsp_did_close(struct session *s, json_t *params, json_t **error)
 			break;
 		}
 	}
+	/* Its leak findings go with it; the profile evidence stays. */
+	real = d->leaks.n > 0 ? xstrdup(d->real) : NULL;
 	document_free(d);
+	if (real != NULL)
+		lsp_publish_file(s, real);
+	free(real);
 	return NULL;
 }
 

@@ -15,6 +15,7 @@
 #include "protocol/jsonrpc.h"
 
 struct session;
+struct document;
 
 typedef json_t *lsp_handler(struct session *s, json_t *params,
     json_t **error);
@@ -72,6 +73,12 @@ lsp_handler lsp_hover;
 lsp_handler lsp_line_costs;
 /* Republish diagnostics and ask for refreshed lenses after a change. */
 void lsp_evidence_changed(struct session *s);
+/* Publish one file's diagnostics (evidence and leak findings). */
+void lsp_publish_file(struct session *s, const char *file);
+
+/* Leak checks on open documents (lsp-check.c). */
+/* Run the leak checks on an open Go document and publish the result. */
+void lsp_check_document(struct session *s, struct document *d);
 
 /* A workspace/executeCommand command; token is the workDoneToken or NULL. */
 typedef json_t *lsp_command_fn(struct session *s, json_t *arguments,

@@ -48,7 +48,7 @@ session_new(struct conn *c)
 	s->inbox_tail = &s->inbox;
 	s->failures = json_array();
 	s->shown_warnings = json_array();
-	s->published = json_array();
+	s->published = json_object();
 	workspace_init(&s->workspace, s->loop, session_settings_changed);
 	evidence_init(&s->evidence, s);
 	ev_timer_init(&s->debounce, session_debounce_cb, 0., 0.);
@@ -484,9 +484,12 @@ session_debounce_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	for (d = s->documents; d != NULL; d = d->next) {
-		if (d->dirty)
-			n++;
+		if (!d->dirty)
+			continue;
+		n++;
 		d->dirty = 0;
+		if (config_bool(session_settings(s, d->path), "checkOnChange"))
+			lsp_check_document(s, d);
 	}
 	s->analysis_passes++;
 	log_debug("analysis pass %lu over %u documents", s->analysis_passes,

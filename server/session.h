@@ -55,7 +55,7 @@ struct session {
 	json_t *failures;		/* [{source, message}] for status */
 	json_t *shown_warnings;		/* settings warnings already shown */
 	struct evidence evidence;	/* profiles and their per-line costs */
-	json_t *published;		/* files we sent diagnostics for */
+	json_t *published;		/* {file: last non-empty diagnostics} */
 	char *trace;			/* $/setTrace value */
 	unsigned long requests;
 	unsigned long notifications;
