@@ -6,9 +6,23 @@
 #include "protocol/util.h"
 
 extern const struct leak_check leak_defer_in_loop;
+extern const struct leak_check leak_file_not_closed;
+extern const struct leak_check leak_wg_add_in_goroutine;
+extern const struct leak_check leak_goroutine_no_exit;
+extern const struct leak_check leak_range_never_closed;
+extern const struct leak_check leak_after_in_loop;
+extern const struct leak_check leak_tick_leak;
+extern const struct leak_check leak_context_growth_in_loop;
 
 const struct leak_check *const leak_checks[] = {
 	&leak_defer_in_loop,
+	&leak_file_not_closed,
+	&leak_wg_add_in_goroutine,
+	&leak_goroutine_no_exit,
+	&leak_range_never_closed,
+	&leak_after_in_loop,
+	&leak_tick_leak,
+	&leak_context_growth_in_loop,
 };
 
 const size_t leak_nchecks = ARRAY_SIZE(leak_checks);

@@ -1,0 +1,57 @@
+/*
+ * flow.h - "is this resource released on every path out of the function?"
+ * answered on the syntax tree, for the checks of resources that must be
+ * closed, stopped or cancelled (file-not-closed, body-not-closed, ...).
+ *
+ * The walk follows Go's structured control flow: if/else, switch, type
+ * switch and select cases (each a path, plus the path that takes no case
+ * when there is no default), for loops (zero or more iterations), break and
+ * continue (labelled too), return, and the calls that end the program or
+ * the goroutine (panic, os.Exit, log.Fatal*, t.Fatal*, runtime.Goexit).
+ * A goto makes the walk give up: it then reports nothing.
+ *
+ * The resource is a variable defined at one node (the call's statement).
+ * It counts as handled, from that point on, when it is released (a call of
+ * one of the release methods on it, or of it for a cancel func), when a
+ * defer releases it, when it is returned, passed to a call, sent on a
+ * channel, stored in a field, index or global, assigned to another variable,
+ * or captured by a func literal: the shapes that hand the duty to someone
+ * else. Paths on which the accompanying error variable is known non-nil
+ * (the then-branch of `if err != nil`) need no release.
+ */
+#ifndef HEAPLENS_LEAKCHECK_FLOW_H
+#define HEAPLENS_LEAKCHECK_FLOW_H
+
+#include "analyzers/leakcheck.h"
+
+struct flow_resource {
+	TSNode def;		/* the defining statement */
+	const char *var;	/* the resource variable ("f") */
+	const char *err;	/* its error variable, or NULL */
+	const char *const *release;	/* methods that release: "Close" */
+	int is_func;		/* released by calling it: cancel() */
+	int field_release;	/* released through a field: resp.Body.Close() */
+	const char *field;	/* that field: "Body" */
+};
+
+/*
+ * Walk the function body holding r's definition. Returns 1 when some path
+ * leaves the function with the resource unreleased and not handed on, and
+ * stores the line (1-based) of that exit in *exit_line (the function's
+ * closing brace when it falls off the end); 0 when every path handles it or
+ * the walk gave up.
+ */
+int flow_leaks(const struct leak_ctx *ctx, TSNode body,
+    const struct flow_resource *r, size_t *exit_line);
+
+/*
+ * Return whether name is declared in a function (its parameters, results,
+ * or a := or var in its body, closures' included): otherwise an assignment
+ * to it stores into a variable that outlives the call.
+ */
+int flow_declared(const struct leak_ctx *ctx, TSNode func, const char *name);
+
+/* Return the body of the function (declaration or literal) holding n. */
+TSNode flow_function_body(TSNode n);
+
+#endif

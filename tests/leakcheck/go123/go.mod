@@ -1,0 +1,3 @@
+module heaplens.example/leakcheck/go123
+
+go 1.23
