@@ -168,6 +168,8 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer $(FUZZ_SAN)
 FUZZ_TARGETS = $(FUZZ_NAMES:%=$(B)/fuzz/%-fuzzer)
 FUZZ_SRCS_pprof = analyzers/pprof.c analyzers/lines.c
 FUZZ_OBJS_pprof = $(B)/fuzz/profile.pb-c.o
+FUZZ_SRCS_leakcheck = $(wildcard analyzers/leakcheck/*.c)
+FUZZ_OBJS_leakcheck = $(O)/gen/go-parser.o
 
 fuzz: $(FUZZ_TARGETS)
 

@@ -143,6 +143,8 @@ flow_handles(struct flow_walk *w, TSNode n)
 {
 	uint32_t i, count;
 
+	if (ts_node_is_null(n))
+		return 0;
 	if (leak_is(n, "identifier") && leak_text_is(w->ctx, n, w->r->var))
 		return flow_occurrence_handles(w, n);
 	count = ts_node_named_child_count(n);
@@ -158,6 +160,8 @@ flow_mentions(struct flow_walk *w, TSNode n)
 {
 	uint32_t i, count;
 
+	if (ts_node_is_null(n))
+		return 0;
 	if (leak_is(n, "identifier"))
 		return leak_text_is(w->ctx, n, w->r->var);
 	count = ts_node_named_child_count(n);
@@ -189,6 +193,8 @@ flow_assigns_var(struct flow_walk *w, TSNode n)
 static int
 flow_contains(TSNode n, TSNode def)
 {
+	if (ts_node_is_null(n) || ts_node_is_null(def))
+		return 0;
 	return ts_node_start_byte(n) <= ts_node_start_byte(def) &&
 	    ts_node_end_byte(def) <= ts_node_end_byte(n);
 }

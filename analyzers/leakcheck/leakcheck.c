@@ -69,8 +69,13 @@ leak_is(TSNode node, const char *type)
 int
 leak_text_is(const struct leak_ctx *ctx, TSNode node, const char *s)
 {
-	uint32_t a = ts_node_start_byte(node), b = ts_node_end_byte(node);
+	uint32_t a, b;
 
+	/* tree-sitter's accessors crash on null nodes: missing fields are. */
+	if (ts_node_is_null(node))
+		return 0;
+	a = ts_node_start_byte(node);
+	b = ts_node_end_byte(node);
 	return strlen(s) == b - a && memcmp(ctx->text + a, s, b - a) == 0;
 }
 
