@@ -64,50 +64,6 @@ context_growth_in_loop_same(const struct leak_ctx *ctx, TSNode a, TSNode b)
 	    ctx->text + ts_node_start_byte(b), n) == 0;
 }
 
-/*
- * Return the name the file imports "context" under, in buf, or NULL when
- * the file does not import it by name (absent, "_" or ".").
- */
-static const char *
-context_growth_in_loop_pkg(const struct leak_ctx *ctx, char *buf,
-    size_t size)
-{
-	uint32_t i, j, n = ts_node_named_child_count(ctx->root), m;
-	TSNode decl, spec, list, path, name;
-
-	for (i = 0; i < n; i++) {
-		decl = ts_node_named_child(ctx->root, i);
-		if (!leak_is(decl, "import_declaration"))
-			continue;
-		list = ts_node_named_child(decl, 0);
-		m = leak_is(list, "import_spec_list") ?
-		    ts_node_named_child_count(list) : 1;
-		for (j = 0; j < m; j++) {
-			spec = leak_is(list, "import_spec_list") ?
-			    ts_node_named_child(list, j) : list;
-			if (!leak_is(spec, "import_spec"))
-				continue;
-			path = ts_node_child_by_field_name(spec, "path", 4);
-			if (!leak_text_is(ctx, path, "\"context\""))
-				continue;
-			name = ts_node_child_by_field_name(spec, "name", 4);
-			if (ts_node_is_null(name)) {
-				snprintf(buf, size, "context");
-				return buf;
-			}
-			if (!leak_is(name, "package_identifier") ||
-			    ts_node_end_byte(name) - ts_node_start_byte(name) >=
-			    size)
-				return NULL;
-			snprintf(buf, size, "%.*s",
-			    (int)(ts_node_end_byte(name) - ts_node_start_byte(name)),
-			    ctx->text + ts_node_start_byte(name));
-			return buf;
-		}
-	}
-	return NULL;
-}
-
 /* Return whether call is one of the context.With* that wrap a parent. */
 static int
 context_growth_in_loop_is_with(const struct context_growth_in_loop_state *st,
@@ -432,7 +388,7 @@ context_growth_in_loop_run(struct leak_ctx *ctx)
 	struct context_growth_in_loop_state st;
 
 	st.ctx = ctx;
-	if (context_growth_in_loop_pkg(ctx, st.pkg, sizeof st.pkg) == NULL)
+	if (leak_import_name(ctx, "context", st.pkg, sizeof st.pkg) == NULL)
 		return;
 	leak_walk(ctx->root, context_growth_in_loop_visit, &st);
 }

@@ -99,6 +99,49 @@ leak_callee(const struct leak_ctx *ctx, TSNode call, char *buf, size_t size)
 	return buf;
 }
 
+/* Return the name a standard package is imported under. */
+const char *
+leak_import_name(const struct leak_ctx *ctx, const char *pkg, char *buf,
+    size_t size)
+{
+	uint32_t i, j, n = ts_node_named_child_count(ctx->root), m;
+	TSNode decl, spec, list, path, name;
+	char quoted[128];
+
+	snprintf(quoted, sizeof quoted, "\"%s\"", pkg);
+	for (i = 0; i < n; i++) {
+		decl = ts_node_named_child(ctx->root, i);
+		if (!leak_is(decl, "import_declaration"))
+			continue;
+		list = ts_node_named_child(decl, 0);
+		m = leak_is(list, "import_spec_list") ?
+		    ts_node_named_child_count(list) : 1;
+		for (j = 0; j < m; j++) {
+			spec = leak_is(list, "import_spec_list") ?
+			    ts_node_named_child(list, j) : list;
+			if (!leak_is(spec, "import_spec"))
+				continue;
+			path = ts_node_child_by_field_name(spec, "path", 4);
+			if (!leak_text_is(ctx, path, quoted))
+				continue;
+			name = ts_node_child_by_field_name(spec, "name", 4);
+			if (ts_node_is_null(name)) {
+				snprintf(buf, size, "%s", pkg);
+				return buf;
+			}
+			if (!leak_is(name, "package_identifier") ||
+			    ts_node_end_byte(name) - ts_node_start_byte(name) >=
+			    size)
+				return NULL;
+			snprintf(buf, size, "%.*s",
+			    (int)(ts_node_end_byte(name) - ts_node_start_byte(name)),
+			    ctx->text + ts_node_start_byte(name));
+			return buf;
+		}
+	}
+	return NULL;
+}
+
 /* Visit named nodes depth first. */
 void
 leak_walk(TSNode root, int (*fn)(TSNode node, void *data), void *data)

@@ -72,49 +72,6 @@ tick_leak_within(TSNode a, TSNode b)
 	    ts_node_end_byte(a) <= ts_node_end_byte(b);
 }
 
-/*
- * Return the name the file imports "time" under, in buf, or NULL when the
- * file does not import it by name (absent, "_" or ".").
- */
-static const char *
-tick_leak_pkg(const struct leak_ctx *ctx, char *buf, size_t size)
-{
-	uint32_t i, j, n = ts_node_named_child_count(ctx->root), m;
-	TSNode decl, spec, list, path, name;
-
-	for (i = 0; i < n; i++) {
-		decl = ts_node_named_child(ctx->root, i);
-		if (!leak_is(decl, "import_declaration"))
-			continue;
-		list = ts_node_named_child(decl, 0);
-		m = leak_is(list, "import_spec_list") ?
-		    ts_node_named_child_count(list) : 1;
-		for (j = 0; j < m; j++) {
-			spec = leak_is(list, "import_spec_list") ?
-			    ts_node_named_child(list, j) : list;
-			if (!leak_is(spec, "import_spec"))
-				continue;
-			path = ts_node_child_by_field_name(spec, "path", 4);
-			if (!leak_text_is(ctx, path, "\"time\""))
-				continue;
-			name = ts_node_child_by_field_name(spec, "name", 4);
-			if (ts_node_is_null(name)) {
-				snprintf(buf, size, "time");
-				return buf;
-			}
-			if (!leak_is(name, "package_identifier") ||
-			    ts_node_end_byte(name) - ts_node_start_byte(name) >=
-			    size)
-				return NULL;
-			snprintf(buf, size, "%.*s",
-			    (int)(ts_node_end_byte(name) - ts_node_start_byte(name)),
-			    ctx->text + ts_node_start_byte(name));
-			return buf;
-		}
-	}
-	return NULL;
-}
-
 /* Return whether a call's value is made anew on each loop iteration. */
 static int
 tick_leak_in_loop(TSNode call)
@@ -345,7 +302,7 @@ tick_leak_run(struct leak_ctx *ctx)
 	char pkg[48];
 
 	if (ctx->is_main || ctx->go_minor >= 23 ||
-	    tick_leak_pkg(ctx, pkg, sizeof pkg) == NULL)
+	    leak_import_name(ctx, "time", pkg, sizeof pkg) == NULL)
 		return;
 	st.ctx = ctx;
 	snprintf(st.callee, sizeof st.callee, "%s.Tick", pkg);
