@@ -40,6 +40,10 @@ for name in escapes cacheleak deferloop goroutineleak service; do
 	fi
 done
 
+echo
+echo "== Leak patterns in the source (heaplens check samples/)"
+$HL check samples | sed 's/^/  /' || true
+
 # An LSP session on samples/, as an editor runs it.
 ws=$(cd samples && pwd -P)
 out=$(mktemp "${TMPDIR:-/tmp}/heaplens-demo.XXXXXX")
