@@ -112,6 +112,18 @@ const char *leak_callee(const struct leak_ctx *ctx, TSNode call, char *buf,
 const char *leak_import_name(const struct leak_ctx *ctx, const char *pkg,
     char *buf, size_t size);
 
+/* Return whether node is a function: declaration, method or literal. */
+int leak_is_func(TSNode node);
+
+/* Return the nearest function enclosing node (not node itself), or null. */
+TSNode leak_enclosing_func(TSNode node);
+
+/* Return whether node a lies within node b (false for null nodes). */
+int leak_within(TSNode a, TSNode b);
+
+/* Return whether two nodes have the same source text. */
+int leak_same_text(const struct leak_ctx *ctx, TSNode a, TSNode b);
+
 /* Return whether node is a node of type type. */
 int leak_is(TSNode node, const char *type);
 

@@ -39,6 +39,7 @@ static void evidence_dir_cb(struct ev_loop *loop, ev_stat *w, int revents);
 static void evidence_rescan_cb(struct ev_loop *loop, ev_timer *w,
     int revents);
 static void evidence_poll_cb(struct ev_loop *loop, ev_timer *w, int revents);
+static void evidence_rebuild_view(struct evidence *ev);
 
 /* Initialise an empty index. */
 void
@@ -459,7 +460,10 @@ evidence_load(struct evidence *ev, const char *path, int as_base,
 		p->next = ev->profiles;
 		ev->profiles = p;
 	}
-	evidence_rebuild(ev);
+	if (as_base)
+		evidence_rebuild_view(ev);
+	else
+		evidence_rebuild(ev);
 	lsp_evidence_changed(ev->session);
 	return 0;
 }
@@ -470,7 +474,7 @@ evidence_clear_base(struct evidence *ev)
 {
 	evidence_profile_free(ev, ev->base);
 	ev->base = NULL;
-	evidence_rebuild(ev);
+	evidence_rebuild_view(ev);
 	lsp_evidence_changed(ev->session);
 }
 
@@ -534,7 +538,7 @@ evidence_select(struct evidence *ev, const char *type, char **cause)
 	}
 	free(ev->requested);
 	ev->requested = type != NULL ? xstrdup(type) : NULL;
-	evidence_rebuild(ev);
+	evidence_rebuild_view(ev);
 	lsp_evidence_changed(ev->session);
 	return 0;
 }
@@ -690,7 +694,6 @@ evidence_rebuild(struct evidence *ev)
 
 	evidence_clear_index(ev);
 	evidence_make_map(ev);
-	evidence_pick_active(ev);
 	for (p = ev->profiles; p != NULL; p = p->next) {
 		if (p->profile == NULL)
 			continue;
@@ -712,6 +715,25 @@ evidence_rebuild(struct evidence *ev)
 		ev->lines[keep++] = ev->lines[i];
 	}
 	ev->nlines = keep;
+	evidence_rebuild_view(ev);
+}
+
+/*
+ * Redo what depends on the active sample type and the base only: the
+ * per-line costs stay (choosing a sample type or a base must not recompute
+ * every profile's lines).
+ */
+static void
+evidence_rebuild_view(struct evidence *ev)
+{
+	if (ev->map == NULL) {
+		evidence_rebuild(ev);
+		return;
+	}
+	free(ev->growth);
+	ev->growth = NULL;
+	ev->ngrowth = 0;
+	evidence_pick_active(ev);
 	if (ev->base != NULL && ev->base->profile != NULL)
 		evidence_build_growth(ev);
 	ev->generation++;

@@ -39,15 +39,6 @@ struct after_in_loop_state {
 	char callee[64];		/* "time.After" or "alias.After" */
 };
 
-/* Return whether node is a function body's owner. */
-static int
-after_in_loop_is_func(TSNode n)
-{
-	return leak_is(n, "func_literal") ||
-	    leak_is(n, "function_declaration") ||
-	    leak_is(n, "method_declaration");
-}
-
 /*
  * Return the outermost for loop of the call's own function that evaluates
  * the call on every iteration, or a null node when there is none.
@@ -59,7 +50,7 @@ after_in_loop_outer(TSNode call)
 
 	for (n = ts_node_parent(call); !ts_node_is_null(n);
 	    from = prev, prev = n, n = ts_node_parent(n)) {
-		if (after_in_loop_is_func(n))
+		if (leak_is_func(n))
 			break;
 		if (!leak_is(n, "for_statement"))
 			continue;
@@ -124,7 +115,7 @@ after_in_loop_breaks_out(const struct leak_ctx *ctx, TSNode brk, TSNode outer)
 	b = ts_node_end_byte(label);
 	for (n = ts_node_parent(brk); !ts_node_is_null(n);
 	    n = ts_node_parent(n)) {
-		if (after_in_loop_is_func(n))
+		if (leak_is_func(n))
 			break;
 		l = ts_node_child_by_field_name(n, "label", 5);
 		if (!leak_is(n, "labeled_statement") ||
@@ -291,7 +282,7 @@ after_in_loop_then_exits(const struct leak_ctx *ctx, TSNode call,
 		    !(leak_is(n, "for_clause") && ts_node_eq(from,
 		    ts_node_child_by_field_name(n, "initializer", 11))))
 			return 0;
-		if (after_in_loop_is_func(p))
+		if (leak_is_func(p))
 			return 0;
 		if (!leak_is(p, "block") && !leak_is(p, "communication_case") &&
 		    !leak_is(p, "expression_case") && !leak_is(p, "type_case") &&
@@ -331,7 +322,7 @@ after_in_loop_harmless(const struct leak_ctx *ctx, TSNode call, TSNode outer)
 	if (ts_node_is_null(left) || ts_node_named_child_count(left) != 1 ||
 	    !leak_is(ts_node_named_child(left, 0), "identifier"))
 		return 0;
-	for (fn = pp; !ts_node_is_null(fn) && !after_in_loop_is_func(fn);
+	for (fn = pp; !ts_node_is_null(fn) && !leak_is_func(fn);
 	    fn = ts_node_parent(fn))
 		;
 	if (ts_node_is_null(fn))

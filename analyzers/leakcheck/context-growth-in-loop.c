@@ -44,26 +44,6 @@ struct context_growth_in_loop_state {
 	char pkg[48];			/* "context" or its alias */
 };
 
-/* Return whether node is a function body's owner. */
-static int
-context_growth_in_loop_is_func(TSNode n)
-{
-	return leak_is(n, "func_literal") ||
-	    leak_is(n, "function_declaration") ||
-	    leak_is(n, "method_declaration");
-}
-
-/* Return whether two nodes have the same text. */
-static int
-context_growth_in_loop_same(const struct leak_ctx *ctx, TSNode a, TSNode b)
-{
-	uint32_t n = ts_node_end_byte(a) - ts_node_start_byte(a);
-
-	return n == ts_node_end_byte(b) - ts_node_start_byte(b) &&
-	    memcmp(ctx->text + ts_node_start_byte(a),
-	    ctx->text + ts_node_start_byte(b), n) == 0;
-}
-
 /* Return whether call is one of the context.With* that wrap a parent. */
 static int
 context_growth_in_loop_is_with(const struct context_growth_in_loop_state *st,
@@ -94,7 +74,7 @@ context_growth_in_loop_loop(TSNode s)
 
 	for (n = ts_node_parent(s); !ts_node_is_null(n);
 	    prev = n, n = ts_node_parent(n)) {
-		if (context_growth_in_loop_is_func(n))
+		if (leak_is_func(n))
 			break;
 		if (leak_is(n, "for_clause") && ts_node_eq(prev,
 		    ts_node_child_by_field_name(n, "initializer", 11)))
@@ -115,7 +95,7 @@ context_growth_in_loop_mentions(const struct leak_ctx *ctx, TSNode n,
 	if (ts_node_is_null(n))
 		return 0;
 	if ((leak_is(n, "identifier") || leak_is(n, "selector_expression")) &&
-	    context_growth_in_loop_same(ctx, n, name))
+	    leak_same_text(ctx, n, name))
 		return 1;
 	count = ts_node_named_child_count(n);
 	for (i = 0; i < count; i++)
@@ -136,7 +116,7 @@ context_growth_in_loop_lists(const struct leak_ctx *ctx, TSNode list,
 		return 0;
 	n = ts_node_named_child_count(list);
 	for (i = 0; i < n; i++)
-		if (context_growth_in_loop_same(ctx,
+		if (leak_same_text(ctx,
 		    ts_node_named_child(list, i), name))
 			return 1;
 	return 0;
@@ -178,7 +158,7 @@ context_growth_in_loop_fresh(const struct leak_ctx *ctx, TSNode s,
 		for (j = 0; j < m; j++) {
 			id = ts_node_named_child(spec, j);
 			if (leak_is(id, "identifier") &&
-			    context_growth_in_loop_same(ctx, id, name))
+			    leak_same_text(ctx, id, name))
 				return 1;
 		}
 	}
@@ -268,10 +248,10 @@ context_growth_in_loop_leaves(const struct leak_ctx *ctx, TSNode s,
 		    leak_is(n, "select_statement")))
 			return ts_node_eq(n, loop);
 		if (!ts_node_is_null(label) && leak_is(n, "labeled_statement") &&
-		    context_growth_in_loop_same(ctx, label,
+		    leak_same_text(ctx, label,
 		    ts_node_child_by_field_name(n, "label", 5)))
 			return ts_node_start_byte(n) <= ts_node_start_byte(loop);
-		if (context_growth_in_loop_is_func(n))
+		if (leak_is_func(n))
 			break;
 	}
 	return 0;
@@ -310,7 +290,7 @@ context_growth_in_loop_grows(const struct context_growth_in_loop_state *st,
 	    "arguments", 9), 0);
 	*name = ts_node_named_child(left, 0);
 	return !ts_node_is_null(arg) &&
-	    context_growth_in_loop_same(st->ctx, *name, arg);
+	    leak_same_text(st->ctx, *name, arg);
 }
 
 /* Note a use of the variable other than wrapping it in itself. */
@@ -321,10 +301,10 @@ context_growth_in_loop_use(TSNode n, void *data)
 	TSNode name;
 
 	if (u->used || (context_growth_in_loop_grows(u->st, n, &name) &&
-	    context_growth_in_loop_same(u->st->ctx, name, u->name)))
+	    leak_same_text(u->st->ctx, name, u->name)))
 		return 0;
 	if (leak_is(n, "identifier") &&
-	    context_growth_in_loop_same(u->st->ctx, n, u->name))
+	    leak_same_text(u->st->ctx, n, u->name))
 		u->used = 1;
 	return !u->used;
 }

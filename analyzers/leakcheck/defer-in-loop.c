@@ -18,9 +18,7 @@ defer_in_loop_inside(TSNode n)
 	for (n = ts_node_parent(n); !ts_node_is_null(n); n = ts_node_parent(n)) {
 		if (leak_is(n, "for_statement"))
 			return 1;
-		if (leak_is(n, "func_literal") ||
-		    leak_is(n, "function_declaration") ||
-		    leak_is(n, "method_declaration"))
+		if (leak_is_func(n))
 			return 0;
 	}
 	return 0;

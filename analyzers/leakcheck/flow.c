@@ -189,16 +189,6 @@ flow_assigns_var(struct flow_walk *w, TSNode n)
 	return 0;
 }
 
-/* Return whether a subtree contains the defining statement. */
-static int
-flow_contains(TSNode n, TSNode def)
-{
-	if (ts_node_is_null(n) || ts_node_is_null(def))
-		return 0;
-	return ts_node_start_byte(n) <= ts_node_start_byte(def) &&
-	    ts_node_end_byte(def) <= ts_node_end_byte(n);
-}
-
 /* Return whether an expression statement ends the path (panic, exit). */
 static int
 flow_terminates(struct flow_walk *w, TSNode stmt)
@@ -399,7 +389,7 @@ flow_if(struct flow_walk *w, TSNode n, enum flow_state st)
 		/* if err := f(); err != nil tests another err. */
 		if (st == FLOW_PENDING && leak_is(init,
 		    "short_var_declaration") && flow_assigns_err(w, init) &&
-		    !flow_contains(init, w->r->def))
+		    !leak_within(w->r->def, init))
 			st = FLOW_STALE;
 	}
 	if (flow_pending(st) && !ts_node_is_null(cond) &&
@@ -434,7 +424,7 @@ flow_for(struct flow_walk *w, TSNode n, enum flow_state st)
 		if (ts_node_eq(head, body))
 			continue;
 		endless = 0;
-		if (flow_contains(head, w->r->def))
+		if (leak_within(w->r->def, head))
 			st = FLOW_PENDING;
 		else if (flow_pending(st) && flow_handles(w, head))
 			st = FLOW_DONE;
@@ -472,7 +462,7 @@ flow_cases(struct flow_walk *w, TSNode n, enum flow_state st, int is_select)
 		if (leak_is(k, "comment"))
 			continue;
 		/* Initializer, tag value, or the type switch's alias. */
-		if (flow_contains(k, w->r->def))
+		if (leak_within(w->r->def, k))
 			st = flow_stmt(w, k, st);
 		else if (flow_pending(st) && flow_handles(w, k))
 			st = FLOW_DONE;
@@ -558,7 +548,7 @@ flow_stmt(struct flow_walk *w, TSNode n, enum flow_state st)
 		return flow_exit(w, n, st);
 	}
 	/* Simple statements: the definition, a release, a hand-off. */
-	if (flow_contains(n, w->r->def))
+	if (leak_within(w->r->def, n))
 		return FLOW_PENDING;
 	/*
 	 * A defer that mentions it is its cleanup (close(int(f.Fd())) too);
@@ -623,12 +613,8 @@ flow_declared(const struct leak_ctx *ctx, TSNode func, const char *name)
 TSNode
 flow_function_body(TSNode n)
 {
-	for (n = ts_node_parent(n); !ts_node_is_null(n); n = ts_node_parent(n))
-		if (leak_is(n, "func_literal") ||
-		    leak_is(n, "function_declaration") ||
-		    leak_is(n, "method_declaration"))
-			return flow_field(n, "body");
-	return n;
+	n = leak_enclosing_func(n);
+	return ts_node_is_null(n) ? n : flow_field(n, "body");
 }
 
 /* Walk a function body for one resource. */

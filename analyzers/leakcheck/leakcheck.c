@@ -65,6 +65,50 @@ leak_is(TSNode node, const char *type)
 	return !ts_node_is_null(node) && strcmp(ts_node_type(node), type) == 0;
 }
 
+/* Return whether node is a function. */
+int
+leak_is_func(TSNode node)
+{
+	return leak_is(node, "func_literal") ||
+	    leak_is(node, "function_declaration") ||
+	    leak_is(node, "method_declaration");
+}
+
+/* Return the nearest enclosing function. */
+TSNode
+leak_enclosing_func(TSNode node)
+{
+	for (node = ts_node_parent(node); !ts_node_is_null(node);
+	    node = ts_node_parent(node))
+		if (leak_is_func(node))
+			break;
+	return node;
+}
+
+/* Return whether a lies within b. */
+int
+leak_within(TSNode a, TSNode b)
+{
+	if (ts_node_is_null(a) || ts_node_is_null(b))
+		return 0;
+	return ts_node_start_byte(a) >= ts_node_start_byte(b) &&
+	    ts_node_end_byte(a) <= ts_node_end_byte(b);
+}
+
+/* Return whether two nodes have the same text. */
+int
+leak_same_text(const struct leak_ctx *ctx, TSNode a, TSNode b)
+{
+	uint32_t n;
+
+	if (ts_node_is_null(a) || ts_node_is_null(b))
+		return 0;
+	n = ts_node_end_byte(a) - ts_node_start_byte(a);
+	return n == ts_node_end_byte(b) - ts_node_start_byte(b) &&
+	    memcmp(ctx->text + ts_node_start_byte(a),
+	    ctx->text + ts_node_start_byte(b), n) == 0;
+}
+
 /* Return whether node's text is s. */
 int
 leak_text_is(const struct leak_ctx *ctx, TSNode node, const char *s)

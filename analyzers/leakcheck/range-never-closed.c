@@ -53,20 +53,6 @@ range_never_closed_named(const struct range_never_closed_chan *c, TSNode n)
 	return leak_is(n, "identifier") && leak_text_is(c->ctx, n, c->name);
 }
 
-/* Return the nearest function declaration or literal around n, or null. */
-static TSNode
-range_never_closed_func(TSNode n)
-{
-	while (!ts_node_is_null(n)) {
-		n = ts_node_parent(n);
-		if (leak_is(n, "function_declaration") ||
-		    leak_is(n, "method_declaration") ||
-		    leak_is(n, "func_literal"))
-			break;
-	}
-	return n;
-}
-
 /* Return list's at'th named child that is not a comment, or null. */
 static TSNode
 range_never_closed_nth(TSNode list, int at)
@@ -282,7 +268,7 @@ range_never_closed_range(struct leak_ctx *ctx, TSNode loop, TSNode ch)
 	TSNode lit, call, go, fn, body;
 	int at;
 
-	lit = range_never_closed_func(loop);
+	lit = leak_enclosing_func(loop);
 	if (!leak_is(lit, "func_literal"))
 		return;
 	call = ts_node_parent(lit);
@@ -312,8 +298,8 @@ range_never_closed_range(struct leak_ctx *ctx, TSNode loop, TSNode ch)
 	}
 
 	/* Find the function that declares the name. */
-	for (fn = range_never_closed_func(go); !ts_node_is_null(fn);
-	    fn = range_never_closed_func(fn)) {
+	for (fn = leak_enclosing_func(go); !ts_node_is_null(fn);
+	    fn = leak_enclosing_func(fn)) {
 		if (range_never_closed_param(&c, fn, &at))
 			return;
 		body = range_never_closed_field(fn, "body");

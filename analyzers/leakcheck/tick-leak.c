@@ -44,34 +44,6 @@ struct tick_leak_exits {
 	int found;
 };
 
-/* Return whether node is a function body's owner. */
-static int
-tick_leak_is_func(TSNode n)
-{
-	return leak_is(n, "func_literal") ||
-	    leak_is(n, "function_declaration") ||
-	    leak_is(n, "method_declaration");
-}
-
-/* Return whether two nodes have the same text. */
-static int
-tick_leak_same_text(const struct leak_ctx *ctx, TSNode a, TSNode b)
-{
-	uint32_t n = ts_node_end_byte(a) - ts_node_start_byte(a);
-
-	return n == ts_node_end_byte(b) - ts_node_start_byte(b) &&
-	    memcmp(ctx->text + ts_node_start_byte(a),
-	    ctx->text + ts_node_start_byte(b), n) == 0;
-}
-
-/* Return whether node a lies within node b. */
-static int
-tick_leak_within(TSNode a, TSNode b)
-{
-	return ts_node_start_byte(a) >= ts_node_start_byte(b) &&
-	    ts_node_end_byte(a) <= ts_node_end_byte(b);
-}
-
 /* Return whether a call's value is made anew on each loop iteration. */
 static int
 tick_leak_in_loop(TSNode call)
@@ -80,7 +52,7 @@ tick_leak_in_loop(TSNode call)
 
 	for (n = ts_node_parent(call); !ts_node_is_null(n);
 	    from = prev, prev = n, n = ts_node_parent(n)) {
-		if (tick_leak_is_func(n))
+		if (leak_is_func(n))
 			return 0;
 		if (!leak_is(n, "for_statement"))
 			continue;
@@ -129,7 +101,7 @@ tick_leak_tick_var(const struct tick_leak_state *st, TSNode n, TSNode id)
 		right = ts_node_child_by_field_name(n, "right", 5);
 	}
 	if (leak_is(left, "identifier") &&
-	    tick_leak_same_text(st->ctx, left, id) &&
+	    leak_same_text(st->ctx, left, id) &&
 	    leak_is(right, "expression_list") &&
 	    ts_node_named_child_count(right) == 1 &&
 	    tick_leak_is_tick(st, ts_node_named_child(right, 0)))
@@ -183,7 +155,7 @@ tick_leak_has_label(const struct leak_ctx *ctx, TSNode n, TSNode label)
 {
 	uint32_t i, count = ts_node_named_child_count(n);
 
-	if (leak_is(n, "labeled_statement") && tick_leak_same_text(ctx,
+	if (leak_is(n, "labeled_statement") && leak_same_text(ctx,
 	    ts_node_child_by_field_name(n, "label", 5), label))
 		return 1;
 	for (i = 0; i < count; i++)
@@ -197,7 +169,7 @@ static int
 tick_leak_exit(TSNode n, void *data)
 {
 	struct tick_leak_exits *x = data;
-	int inside = tick_leak_within(n, x->loop);
+	int inside = leak_within(n, x->loop);
 	TSNode label;
 
 	if (x->found || leak_is(n, "func_literal"))
@@ -215,7 +187,7 @@ tick_leak_exit(TSNode n, void *data)
 			x->found = ts_node_eq(tick_leak_break_target(n), x->loop);
 		else
 			x->found = !ts_node_is_null(x->label) &&
-			    tick_leak_same_text(x->ctx, label, x->label);
+			    leak_same_text(x->ctx, label, x->label);
 		return 0;
 	}
 	if (leak_is(n, "goto_statement")) {
@@ -267,7 +239,7 @@ tick_leak_visit(TSNode n, void *data)
 	if (!tick_leak_is_tick(st, n))
 		return 1;
 	for (fn = ts_node_parent(n); !ts_node_is_null(fn) &&
-	    !tick_leak_is_func(fn); fn = ts_node_parent(fn))
+	    !leak_is_func(fn); fn = ts_node_parent(fn))
 		;
 	if (ts_node_is_null(fn))
 		return 1;	/* package level: lives as long as the program */
@@ -278,7 +250,7 @@ tick_leak_visit(TSNode n, void *data)
 	 */
 	if (tick_leak_endless(st, ts_node_child_by_field_name(fn, "body", 4),
 	    n, &loop)) {
-		if (tick_leak_within(n, ts_node_child_by_field_name(loop,
+		if (leak_within(n, ts_node_child_by_field_name(loop,
 		    "body", 4)))
 			leak_report(st->ctx, n, "%s in a loop starts a ticker "
 			    "per iteration, none ever stopped: create one "

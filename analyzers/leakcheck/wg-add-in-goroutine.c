@@ -57,9 +57,7 @@ wg_add_in_goroutine_top(TSNode n)
 	TSNode top = n;
 
 	for (; !ts_node_is_null(n); n = ts_node_parent(n))
-		if (leak_is(n, "function_declaration") ||
-		    leak_is(n, "method_declaration") ||
-		    leak_is(n, "func_literal"))
+		if (leak_is_func(n))
 			top = n;
 	return top;
 }
