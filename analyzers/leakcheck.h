@@ -25,18 +25,59 @@ enum leak_severity {
 	LEAK_HINT = 4
 };
 
+/* Replace text[start, end) with text: one edit of a quick fix. */
+struct leak_edit {
+	size_t start;
+	size_t end;
+	char *text;
+};
+
 struct leak_finding {
 	size_t line;
 	size_t col;
+	size_t start;			/* byte range of the flagged node */
+	size_t end;
 	const char *check;		/* the id, static */
 	char *message;
 	enum leak_severity severity;
+	char *fix;			/* quick fix title, or NULL */
+	struct leak_edit *edits;	/* its edits, in no particular order */
+	size_t nedits;
 };
 
 struct leak_findings {
 	struct leak_finding *items;
 	size_t n;
 	size_t alloc;
+};
+
+/* Another Go file in the checked file's directory. */
+struct leak_sibling {
+	char *path;
+	char *text;
+	size_t len;
+};
+
+/*
+ * The files of one directory, read when a check first asks for them
+ * (leak_package_files) and shared by every file checked in it.
+ */
+struct leak_package {
+	char *dir;
+	struct leak_sibling *files;
+	size_t n;
+	int loaded;
+};
+
+/* What to check. */
+struct leak_input {
+	const char *path;
+	const char *text;
+	size_t len;
+	int go_minor;			/* go.mod "go 1.N": N, or 0 if unknown */
+	const int *enabled;		/* enabled[i] for leak_checks[i]; NULL: all */
+	struct leak_package *pkg;	/* the directory's files, or NULL */
+	TSTree *tree;			/* text already parsed, or NULL */
 };
 
 /* What a check sees of one file. */
@@ -47,6 +88,7 @@ struct leak_ctx {
 	TSNode root;
 	int go_minor;			/* go.mod "go 1.N": N, or 0 if unknown */
 	int is_main;			/* package main */
+	struct leak_package *pkg;	/* see leak_package_files */
 	const struct leak_check *check;	/* the check running */
 	struct leak_findings *out;
 };
@@ -79,6 +121,19 @@ const struct leak_check *leak_find(const char *id);
 size_t leakcheck_file(const char *path, const char *text, size_t len,
     int go_minor, const int *enabled, struct leak_findings *out);
 
+/*
+ * Check in's file; as leakcheck_file, with the package's other files and
+ * an already parsed tree (which stays the caller's) when given.
+ */
+size_t leakcheck_run(const struct leak_input *in, struct leak_findings *out);
+
+/* Start a package for the files of dir; release with leak_package_release. */
+void leak_package_init(struct leak_package *pkg, const char *dir);
+void leak_package_release(struct leak_package *pkg);
+
+/* Return a parser for Go source; the caller deletes it. */
+TSParser *leak_go_parser(void);
+
 /* Free findings' messages and storage. */
 void leak_findings_release(struct leak_findings *f);
 
@@ -93,6 +148,27 @@ int leakcheck_go_minor(const char *path);
 /* Report node with a printf-formatted message. */
 void leak_report(struct leak_ctx *ctx, TSNode node, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/*
+ * Attach a quick fix edit to the finding the running check reported last:
+ * replace text[start, end) with repl. The first call names the fix (title);
+ * further calls add edits to the same fix. Edits must not overlap.
+ */
+void leak_fix(struct leak_ctx *ctx, const char *title, size_t start,
+    size_t end, const char *repl);
+
+/*
+ * Return the .go files of the checked file's directory, in *n: read once
+ * per package, files over 4 MB and unreadable ones left out, _test.go files
+ * included. The checked file is among them as it is on disk, which in the
+ * editor may be older than ctx->text: skip it with leak_sibling_is_self.
+ */
+const struct leak_sibling *leak_package_files(struct leak_ctx *ctx,
+    size_t *n);
+
+/* Return whether a package file is the file being checked. */
+int leak_sibling_is_self(const struct leak_ctx *ctx,
+    const struct leak_sibling *s);
 
 /* Return whether node's text is exactly s. */
 int leak_text_is(const struct leak_ctx *ctx, TSNode node, const char *s);

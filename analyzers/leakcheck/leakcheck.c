@@ -2,6 +2,7 @@
  * leakcheck.c - run the leak checks on one file: prefilter by bytes, parse
  * once, run each enabled check, drop suppressed findings, sort the rest.
  */
+#include <dirent.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -213,13 +214,161 @@ leak_report(struct leak_ctx *ctx, TSNode node, const char *fmt, ...)
 		out->items = xrealloc(out->items, out->alloc * sizeof *out->items);
 	}
 	f = &out->items[out->n++];
+	memset(f, 0, sizeof *f);
 	f->line = at.row + 1;
 	f->col = at.column + 1;
+	f->start = ts_node_start_byte(node);
+	f->end = ts_node_end_byte(node);
 	f->check = ctx->check->id;
 	f->severity = ctx->check->severity;
 	va_start(ap, fmt);
 	f->message = xvasprintf(fmt, ap);
 	va_end(ap);
+}
+
+/* Attach an edit to the last finding's quick fix. */
+void
+leak_fix(struct leak_ctx *ctx, const char *title, size_t start, size_t end,
+    const char *repl)
+{
+	struct leak_finding *f;
+	struct leak_edit *e;
+
+	if (ctx->out->n == 0 || start > end || end > ctx->len)
+		return;
+	f = &ctx->out->items[ctx->out->n - 1];
+	if (f->fix == NULL)
+		f->fix = xstrdup(title);
+	f->edits = xrealloc(f->edits, (f->nedits + 1) * sizeof *f->edits);
+	e = &f->edits[f->nedits++];
+	e->start = start;
+	e->end = end;
+	e->text = xstrdup(repl);
+}
+
+/* Free one finding's storage. */
+static void
+leak_finding_free(struct leak_finding *f)
+{
+	size_t i;
+
+	free(f->message);
+	free(f->fix);
+	for (i = 0; i < f->nedits; i++)
+		free(f->edits[i].text);
+	free(f->edits);
+}
+
+#define LEAK_MAX_SIBLING (4u << 20)
+
+/* Start a package. */
+void
+leak_package_init(struct leak_package *pkg, const char *dir)
+{
+	memset(pkg, 0, sizeof *pkg);
+	pkg->dir = xstrdup(dir);
+}
+
+/* Free a package. */
+void
+leak_package_release(struct leak_package *pkg)
+{
+	size_t i;
+
+	for (i = 0; i < pkg->n; i++) {
+		free(pkg->files[i].path);
+		free(pkg->files[i].text);
+	}
+	free(pkg->files);
+	free(pkg->dir);
+	memset(pkg, 0, sizeof *pkg);
+}
+
+/* Read a regular file of at most LEAK_MAX_SIBLING bytes. */
+static char *
+leak_read_small(const char *path, size_t *len)
+{
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b.len + n > LEAK_MAX_SIBLING) {
+			fclose(f);
+			buf_release(&b);
+			return NULL;
+		}
+		buf_add(&b, chunk, n);
+	}
+	if (ferror(f)) {
+		fclose(f);
+		buf_release(&b);
+		return NULL;
+	}
+	fclose(f);
+	return buf_detach(&b, len);
+}
+
+/* Read the package's files on first use. */
+static void
+leak_package_load(struct leak_package *pkg)
+{
+	struct leak_sibling *s;
+	struct dirent *d;
+	size_t n;
+	char *path, *text;
+	DIR *dp;
+
+	pkg->loaded = 1;
+	dp = opendir(pkg->dir[0] != '\0' ? pkg->dir : ".");
+	if (dp == NULL)
+		return;
+	while ((d = readdir(dp)) != NULL) {
+		n = strlen(d->d_name);
+		if (n < 4 || strcmp(d->d_name + n - 3, ".go") != 0 ||
+		    d->d_name[0] == '.' || d->d_name[0] == '_')
+			continue;
+		path = xasprintf("%s/%s", pkg->dir, d->d_name);
+		text = leak_read_small(path, &n);
+		if (text == NULL) {
+			free(path);
+			continue;
+		}
+		pkg->files = xrealloc(pkg->files,
+		    (pkg->n + 1) * sizeof *pkg->files);
+		s = &pkg->files[pkg->n++];
+		s->path = path;
+		s->text = text;
+		s->len = n;
+	}
+	closedir(dp);
+}
+
+/* Return the package's files. */
+const struct leak_sibling *
+leak_package_files(struct leak_ctx *ctx, size_t *n)
+{
+	*n = 0;
+	if (ctx->pkg == NULL)
+		return NULL;
+	if (!ctx->pkg->loaded)
+		leak_package_load(ctx->pkg);
+	*n = ctx->pkg->n;
+	return ctx->pkg->files;
+}
+
+/* Return whether a package file is the one being checked. */
+int
+leak_sibling_is_self(const struct leak_ctx *ctx, const struct leak_sibling *s)
+{
+	const char *a = strrchr(ctx->path, '/'), *b = strrchr(s->path, '/');
+
+	a = a != NULL ? a + 1 : ctx->path;
+	b = b != NULL ? b + 1 : s->path;
+	return strcmp(a, b) == 0;
 }
 
 /* Return the start of 1-based line in text, or NULL past the end. */
@@ -301,33 +450,65 @@ leak_package_main(const char *text, TSNode root)
 	return 0;
 }
 
+/* Return a Go parser. */
+TSParser *
+leak_go_parser(void)
+{
+	TSParser *parser = ts_parser_new();
+
+	ts_parser_set_language(parser, tree_sitter_go());
+	return parser;
+}
+
+/* Return the directory part of path ("" for the current directory). */
+static char *
+leak_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup("");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
 /* Check one file. */
 size_t
-leakcheck_file(const char *path, const char *text, size_t len, int go_minor,
-    const int *enabled, struct leak_findings *out)
+leakcheck_run(const struct leak_input *in, struct leak_findings *out)
 {
+	struct leak_package own;
 	struct leak_ctx ctx;
 	TSParser *parser = NULL;
-	TSTree *tree = NULL;
+	TSTree *tree = in->tree;
 	size_t i, first = out->n, keep;
+	char *dir;
 
 	memset(&ctx, 0, sizeof ctx);
-	ctx.path = path;
-	ctx.text = text;
-	ctx.len = len;
-	ctx.go_minor = go_minor;
+	ctx.path = in->path;
+	ctx.text = in->text;
+	ctx.len = in->len;
+	ctx.go_minor = in->go_minor;
 	ctx.out = out;
+	ctx.pkg = in->pkg;
+	if (ctx.pkg == NULL) {
+		dir = leak_dirname(in->path);
+		leak_package_init(&own, dir);
+		free(dir);
+		ctx.pkg = &own;
+	}
 	for (i = 0; i < leak_nchecks; i++) {
-		if ((enabled != NULL && !enabled[i]) ||
-		    !leak_wanted(leak_checks[i], text, len))
+		if ((in->enabled != NULL && !in->enabled[i]) ||
+		    !leak_wanted(leak_checks[i], in->text, in->len))
 			continue;
 		if (tree == NULL) {
-			parser = ts_parser_new();
-			ts_parser_set_language(parser, tree_sitter_go());
-			tree = ts_parser_parse_string(parser, NULL, text,
-			    (uint32_t)len);
+			parser = leak_go_parser();
+			tree = ts_parser_parse_string(parser, NULL, in->text,
+			    (uint32_t)in->len);
+		}
+		if (ts_node_is_null(ctx.root)) {
 			ctx.root = ts_tree_root_node(tree);
-			ctx.is_main = leak_package_main(text, ctx.root);
+			ctx.is_main = leak_package_main(in->text, ctx.root);
 		}
 		ctx.check = leak_checks[i];
 		leak_checks[i]->run(&ctx);
@@ -336,10 +517,10 @@ leakcheck_file(const char *path, const char *text, size_t len, int go_minor,
 	for (i = keep = first; i < out->n; i++) {
 		struct leak_finding *f = &out->items[i];
 
-		if (leak_ignored_on(text, len, f->line, f->check) ||
-		    (f->line > 1 &&
-		    leak_ignored_on(text, len, f->line - 1, f->check))) {
-			free(f->message);
+		if (leak_ignored_on(in->text, in->len, f->line, f->check) ||
+		    (f->line > 1 && leak_ignored_on(in->text, in->len,
+		    f->line - 1, f->check))) {
+			leak_finding_free(f);
 			continue;
 		}
 		out->items[keep++] = *f;
@@ -348,11 +529,29 @@ leakcheck_file(const char *path, const char *text, size_t len, int go_minor,
 	if (out->n > first)
 		qsort(out->items + first, out->n - first, sizeof *out->items,
 		    leak_finding_cmp);
-	if (tree != NULL)
+	if (tree != NULL && tree != in->tree)
 		ts_tree_delete(tree);
 	if (parser != NULL)
 		ts_parser_delete(parser);
+	if (ctx.pkg == &own)
+		leak_package_release(&own);
 	return out->n - first;
+}
+
+/* Check one file's text alone. */
+size_t
+leakcheck_file(const char *path, const char *text, size_t len, int go_minor,
+    const int *enabled, struct leak_findings *out)
+{
+	struct leak_input in;
+
+	memset(&in, 0, sizeof in);
+	in.path = path;
+	in.text = text;
+	in.len = len;
+	in.go_minor = go_minor;
+	in.enabled = enabled;
+	return leakcheck_run(&in, out);
 }
 
 /* Free findings. */
@@ -362,7 +561,7 @@ leak_findings_release(struct leak_findings *f)
 	size_t i;
 
 	for (i = 0; i < f->n; i++)
-		free(f->items[i].message);
+		leak_finding_free(&f->items[i]);
 	free(f->items);
 	memset(f, 0, sizeof *f);
 }
