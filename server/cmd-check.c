@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -22,7 +23,7 @@ static int cmd_check_exec(int argc, char **argv);
 
 const struct cmd_entry cmd_check_entry = {
 	.name = "check",
-	.usage = "[PATH...] [--enable IDS] [--disable IDS] [--json]",
+	.usage = "[PATH...] [--enable IDS] [--disable IDS] [--fix] [--json]",
 	.summary = "check Go source for leak patterns, printed as go vet does",
 	.help =
 	    "  PATH            Go files or directories (default: the current\n"
@@ -30,16 +31,25 @@ const struct cmd_entry cmd_check_entry = {
 	    "                  skipping vendor/, testdata/ and hidden ones\n"
 	    "  --enable IDS    run only these checks (comma-separated ids)\n"
 	    "  --disable IDS   do not run these checks\n"
+	    "  --fix           apply the quick fixes (body-not-closed,\n"
+	    "                  defer-before-err-check, ticker-not-stopped,\n"
+	    "                  lost-cancel) to the files in place, and report\n"
+	    "                  only what is left\n"
 	    "  --json          print {findings: [{file, line, col, check, message,\n"
-	    "                  severity}]}\n"
+	    "                  severity, fix, fixed}]}: fix is the quick fix's\n"
+	    "                  title or null, fixed whether --fix applied it\n"
 	    "Findings print as path:line:col: message [check-id]; a line with\n"
 	    "//heaplens:ignore ID reason on it or above it is not reported.\n"
-	    "Exit status: 0 no findings, 1 findings, 2 usage or input error.\n",
+	    "Exit status: 0 no findings (none left after --fix), 1 findings,\n"
+	    "2 usage or input error.\n",
 	.exec = cmd_check_exec,
 };
 
 struct check_run {
 	int enabled[64];
+	int fix;			/* --fix */
+	size_t nfixed;			/* findings fixed */
+	size_t nfixed_files;
 	struct leak_findings findings;
 	json_t *files;			/* the file of each finding, in order */
 	int errors;
@@ -71,6 +81,64 @@ cmd_check_read(const char *path, struct buf *out, char **cause)
 	return 0;
 }
 
+/* Replace a file's contents with text, keeping its mode. */
+static int
+cmd_check_write(const char *path, const char *text, size_t len, char **cause)
+{
+	struct stat st;
+	char *tmp;
+	FILE *f;
+	int ok;
+
+	if (stat(path, &st) != 0)
+		return set_cause(cause, "%s: %s", path, strerror(errno));
+	tmp = xasprintf("%s.heaplens-fix", path);
+	f = fopen(tmp, "wb");
+	if (f == NULL) {
+		set_cause(cause, "%s: %s", tmp, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	ok = fwrite(text, 1, len, f) == len;
+	ok = fchmod(fileno(f), st.st_mode & 07777) == 0 && ok;
+	if (fclose(f) != 0 || !ok || rename(tmp, path) != 0) {
+		set_cause(cause, "%s: cannot write the fixed file: %s", path,
+		    strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+/* Apply the fixes of the findings from first on to the file. */
+static void
+cmd_check_fix(struct check_run *run, const char *path, const struct buf *text,
+    size_t first)
+{
+	char *fixed, *cause = NULL;
+	size_t len, i, n = 0;
+
+	fixed = leak_apply_fixes(text->data, text->len, &run->findings, first,
+	    &len);
+	if (fixed == NULL)
+		return;
+	if (cmd_check_write(path, fixed, len, &cause) != 0) {
+		error("%s", cause);
+		free(cause);
+		run->errors++;
+		for (i = first; i < run->findings.n; i++)
+			run->findings.items[i].fixed = 0;
+	} else {
+		for (i = first; i < run->findings.n; i++)
+			n += run->findings.items[i].fixed;
+		run->nfixed += n;
+		run->nfixed_files++;
+	}
+	free(fixed);
+}
+
 /* Check one file, recording its findings. */
 static void
 cmd_check_file(struct check_run *run, const char *path)
@@ -90,6 +158,8 @@ cmd_check_file(struct check_run *run, const char *path)
 	    leakcheck_go_minor(path), run->enabled, &run->findings);
 	for (i = 0; i < n; i++)
 		json_array_append_new(run->files, json_string(path));
+	if (run->fix && n > 0)
+		cmd_check_fix(run, path, &text, run->findings.n - n);
 	buf_release(&text);
 }
 
@@ -188,6 +258,8 @@ cmd_check_print(struct check_run *run, int json)
 	if (!json) {
 		for (i = 0; i < run->findings.n; i++) {
 			f = &run->findings.items[i];
+			if (f->fixed)
+				continue;
 			printf("%s:%zu:%zu: %s [%s]\n",
 			    json_string_value(json_array_get(run->files, i)),
 			    f->line, f->col, f->message, f->check);
@@ -198,11 +270,12 @@ cmd_check_print(struct check_run *run, int json)
 	for (i = 0; i < run->findings.n; i++) {
 		f = &run->findings.items[i];
 		json_array_append_new(list, json_pack(
-		    "{s:O, s:I, s:I, s:s, s:s, s:s}",
+		    "{s:O, s:I, s:I, s:s, s:s, s:s, s:s?, s:b}",
 		    "file", json_array_get(run->files, i),
 		    "line", (json_int_t)f->line, "col", (json_int_t)f->col,
 		    "check", f->check, "message", f->message,
-		    "severity", f->severity == LEAK_HINT ? "hint" : "warning"));
+		    "severity", f->severity == LEAK_HINT ? "hint" : "warning",
+		    "fix", f->fix, "fixed", f->fixed));
 	}
 	doc = json_pack("{s:o}", "findings", list);
 	text = json_dumps(doc, JSON_INDENT(2));
@@ -224,6 +297,7 @@ cmd_check_exec(int argc, char **argv)
 	const struct cli_option opts[] = {
 		{ "--enable", &enable, NULL },
 		{ "--disable", &disable, NULL },
+		{ "--fix", NULL, &run.fix },
 		{ "--json", NULL, &json },
 		{ NULL, NULL, NULL }
 	};
@@ -268,7 +342,12 @@ cmd_check_exec(int argc, char **argv)
 		}
 	}
 	cmd_check_print(&run, json);
-	code = run.errors > 0 ? 2 : run.findings.n > 0 ? 1 : 0;
+	if (run.fix)
+		fprintf(stderr, "heaplens: fixed %zu of %zu finding%s in %zu "
+		    "file%s\n", run.nfixed, run.findings.n,
+		    run.findings.n == 1 ? "" : "s", run.nfixed_files,
+		    run.nfixed_files == 1 ? "" : "s");
+	code = run.errors > 0 ? 2 : run.findings.n > run.nfixed ? 1 : 0;
 	leak_findings_release(&run.findings);
 	json_decref(run.files);
 	free(args);
