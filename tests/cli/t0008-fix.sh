@@ -20,7 +20,12 @@ count() {
 
 expect_eq "--fix exits 1 while unfixable findings are left" 1 "$status"
 expect_match "--fix says what it did on stderr" '^heaplens: fixed [0-9]+ of [0-9]+ findings in [0-9]+ files$' "$(cat "$TMP/fix.err")"
+known=$($HEAPLENS check --enable nonexistent 2>&1 | sed -n 's/.*(checks: \(.*\))$/\1/p' | tr -d ',')
 for id in $fixable; do
+	case " $known " in
+	*" $id "*) ;;
+	*) ok "# skip: $id is not a check of this build (t0007 requires it)"; continue ;;
+	esac
 	before=$(count "$TMP/before.json" "$id")
 	fixed=$(count "$TMP/fix.json" "$id" .fixed)
 	after=$(count "$TMP/after.json" "$id")
