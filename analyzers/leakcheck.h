@@ -199,6 +199,13 @@ const char *leak_callee(const struct leak_ctx *ctx, TSNode call, char *buf,
 const char *leak_import_name(const struct leak_ctx *ctx, const char *pkg,
     char *buf, size_t size);
 
+/*
+ * Return node's parent, as ts_node_parent does, from an index of the tree
+ * being checked (ts_node_parent searches down from the root each time).
+ * Checks use this, never ts_node_parent.
+ */
+TSNode leak_parent(TSNode node);
+
 /* Return whether node is a function: declaration, method or literal. */
 int leak_is_func(TSNode node);
 
