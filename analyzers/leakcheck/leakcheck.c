@@ -331,7 +331,9 @@ leak_package_load(struct leak_package *pkg)
 		if (n < 4 || strcmp(d->d_name + n - 3, ".go") != 0 ||
 		    d->d_name[0] == '.' || d->d_name[0] == '_')
 			continue;
-		path = xasprintf("%s/%s", pkg->dir, d->d_name);
+		/* "" is the current directory: its files are bare names. */
+		path = pkg->dir[0] != '\0' ? xasprintf("%s/%s", pkg->dir,
+		    d->d_name) : xstrdup(d->d_name);
 		text = leak_read_small(path, &n);
 		if (text == NULL) {
 			free(path);
