@@ -71,11 +71,17 @@ cmd_check_read(const char *path, struct buf *out, char **cause)
 	return 0;
 }
 
-/* Check one file, recording its findings. */
+/*
+ * Check one file, recording its findings. pkg holds the other files of its
+ * directory, shared by the directory's files; NULL reads them for this file
+ * alone, when a check asks.
+ */
 static void
-cmd_check_file(struct check_run *run, const char *path)
+cmd_check_file(struct check_run *run, const char *path,
+    struct leak_package *pkg)
 {
 	struct buf text = BUF_INIT;
+	struct leak_input in;
 	char *cause = NULL;
 	size_t n, i;
 
@@ -86,8 +92,14 @@ cmd_check_file(struct check_run *run, const char *path)
 		buf_release(&text);
 		return;
 	}
-	n = leakcheck_file(path, buf_str(&text), text.len,
-	    leakcheck_go_minor(path), run->enabled, &run->findings);
+	memset(&in, 0, sizeof in);
+	in.path = path;
+	in.text = buf_str(&text);
+	in.len = text.len;
+	in.go_minor = leakcheck_go_minor(path);
+	in.enabled = run->enabled;
+	in.pkg = pkg;
+	n = leakcheck_run(&in, &run->findings);
 	for (i = 0; i < n; i++)
 		json_array_append_new(run->files, json_string(path));
 	buf_release(&text);
@@ -112,6 +124,7 @@ cmd_check_strcmp(const void *a, const void *b)
 static void
 cmd_check_dir(struct check_run *run, const char *dir, int depth)
 {
+	struct leak_package pkg;
 	struct dirent *d;
 	struct stat st;
 	char **names = NULL, *path;
@@ -135,6 +148,7 @@ cmd_check_dir(struct check_run *run, const char *dir, int depth)
 	closedir(dp);
 	if (n > 0)
 		qsort(names, n, sizeof *names, cmd_check_strcmp);
+	leak_package_init(&pkg, dir);
 	for (i = 0; i < n; i++) {
 		path = strcmp(dir, ".") == 0 ? xstrdup(names[i]) :
 		    xasprintf("%s/%s", dir, names[i]);
@@ -144,11 +158,12 @@ cmd_check_dir(struct check_run *run, const char *dir, int depth)
 				cmd_check_dir(run, path, depth + 1);
 			else if (S_ISREG(st.st_mode) && len > 3 &&
 			    strcmp(names[i] + len - 3, ".go") == 0)
-				cmd_check_file(run, path);
+				cmd_check_file(run, path, &pkg);
 		}
 		free(path);
 		free(names[i]);
 	}
+	leak_package_release(&pkg);
 	free(names);
 }
 
@@ -264,7 +279,7 @@ cmd_check_exec(int argc, char **argv)
 		} else if (S_ISDIR(st.st_mode)) {
 			cmd_check_dir(&run, args[i], 0);
 		} else {
-			cmd_check_file(&run, args[i]);
+			cmd_check_file(&run, args[i], NULL);
 		}
 	}
 	cmd_check_print(&run, json);
