@@ -52,6 +52,11 @@ for d in vendor/x testdata .hidden pkg; do
 done
 n=$($HEAPLENS check --json "$TMP/tree" | jq '[.findings[].file] | unique | length')
 expect_eq "directories: vendor/, testdata/ and hidden ones are skipped" 1 "$n"
+# A file named alone, from its own directory, still sees its package's
+# other files: global-map-growth's cross-file cases come out the same.
+want=$(grep -n '// want "global-map-growth"' "$dir/global_map_growth.go" | cut -d: -f1)
+got=$(cd "$dir" && $HEAPLENS check --enable global-map-growth global_map_growth.go | cut -d: -f2)
+expect_eq "a file checked alone reads its package's other files" "$want" "$got"
 $HEAPLENS check "$TMP/missing.go" >/dev/null 2>"$TMP/err"
 expect_eq "a missing path is an input error" 2 "$?"
 expect_match "naming the path" "missing.go: No such file or directory" "$(cat "$TMP/err")"
