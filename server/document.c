@@ -43,6 +43,7 @@ document_free(struct document *d)
 	free(d->real);
 	free(d->language);
 	leak_findings_release(&d->leaks);
+	leak_memo_free(d->memo);
 	buf_release(&d->text);
 	line_index_release(&d->lines);
 	gosource_free(d->outline, d->noutline);

@@ -32,6 +32,7 @@ struct document {
 	struct leak_findings leaks;	/* the leak checks' last findings */
 	unsigned long generation;	/* bumped by every change of text */
 	unsigned long leaks_generation;	/* the text leaks were found in */
+	struct leak_memo *memo;		/* per function, for the next check */
 	TSParser *parser;		/* for tree, made on first use */
 	TSTree *tree;			/* the syntax tree, or NULL */
 	int tree_valid;			/* tree matches text (else: edited) */

@@ -1,8 +1,9 @@
 /*
  * lsp-check.c - the leak checks in the editor: run on open and save (and,
  * with checkOnChange, after edits settle) on the document's incrementally
- * parsed tree, published as Warnings whose code is the check id, and their
- * quick fixes offered as code actions.
+ * parsed tree, again only on the functions that changed since the last run
+ * (a memo per document), published as Warnings whose code is the check id,
+ * and their quick fixes offered as code actions.
  */
 #include <string.h>
 
@@ -26,7 +27,7 @@ lsp_check_is_go(const struct document *d)
 /* Run the enabled checks on a document's current text into out. */
 static void
 lsp_check_run(struct session *s, struct document *d,
-    struct leak_findings *out)
+    struct leak_memo *memo, struct leak_findings *out)
 {
 	struct leak_input in;
 	json_t *flags, *v;
@@ -45,6 +46,7 @@ lsp_check_run(struct session *s, struct document *d,
 	in.go_minor = leakcheck_go_minor(d->path);
 	in.enabled = enabled;
 	in.tree = document_tree(d);
+	in.memo = memo;
 	leakcheck_run(&in, out);
 }
 
@@ -55,7 +57,9 @@ lsp_check_document(struct session *s, struct document *d)
 	if (d->real == NULL || !lsp_check_is_go(d))
 		return;
 	leak_findings_release(&d->leaks);
-	lsp_check_run(s, d, &d->leaks);
+	if (d->memo == NULL)
+		d->memo = leak_memo_new();
+	lsp_check_run(s, d, d->memo, &d->leaks);
 	d->leaks_generation = d->generation;
 	lsp_publish_file(s, d->real);
 }
@@ -165,7 +169,7 @@ lsp_code_action(struct session *s, json_t *params, json_t **error)
 	/* Edits must fit the text as it is now, not as it was checked. */
 	found = &d->leaks;
 	if (d->leaks_generation != d->generation) {
-		lsp_check_run(s, d, &fresh);
+		lsp_check_run(s, d, NULL, &fresh);
 		found = &fresh;
 	}
 	for (i = 0; i < found->n; i++) {

@@ -150,19 +150,26 @@ const char *
 leak_import_name(const struct leak_ctx *ctx, const char *pkg, char *buf,
     size_t size)
 {
-	uint32_t i, j, n = ts_node_named_child_count(ctx->root), m;
+	TSTreeCursor c = ts_tree_cursor_new(ctx->root);
 	TSNode decl, spec, list, path, name;
+	const char *found = NULL;
 	char quoted[128];
+	uint32_t j, m;
+	int bad = 0;
 
 	snprintf(quoted, sizeof quoted, "\"%s\"", pkg);
-	for (i = 0; i < n; i++) {
-		decl = ts_node_named_child(ctx->root, i);
+	/* Imports come first: stop at the first function. */
+	if (ts_tree_cursor_goto_first_child(&c)) do {
+		decl = ts_tree_cursor_current_node(&c);
+		if (leak_is(decl, "function_declaration") ||
+		    leak_is(decl, "method_declaration"))
+			break;
 		if (!leak_is(decl, "import_declaration"))
 			continue;
 		list = ts_node_named_child(decl, 0);
 		m = leak_is(list, "import_spec_list") ?
 		    ts_node_named_child_count(list) : 1;
-		for (j = 0; j < m; j++) {
+		for (j = 0; j < m && found == NULL && !bad; j++) {
 			spec = leak_is(list, "import_spec_list") ?
 			    ts_node_named_child(list, j) : list;
 			if (!leak_is(spec, "import_spec"))
@@ -173,19 +180,21 @@ leak_import_name(const struct leak_ctx *ctx, const char *pkg, char *buf,
 			name = ts_node_child_by_field_name(spec, "name", 4);
 			if (ts_node_is_null(name)) {
 				snprintf(buf, size, "%s", pkg);
-				return buf;
-			}
-			if (!leak_is(name, "package_identifier") ||
+				found = buf;
+			} else if (!leak_is(name, "package_identifier") ||
 			    ts_node_end_byte(name) - ts_node_start_byte(name) >=
-			    size)
-				return NULL;
-			snprintf(buf, size, "%.*s",
-			    (int)(ts_node_end_byte(name) - ts_node_start_byte(name)),
-			    ctx->text + ts_node_start_byte(name));
-			return buf;
+			    size) {
+				bad = 1;	/* "_", "." or too long */
+			} else {
+				snprintf(buf, size, "%.*s", (int)(ts_node_end_byte(
+				    name) - ts_node_start_byte(name)),
+				    ctx->text + ts_node_start_byte(name));
+				found = buf;
+			}
 		}
-	}
-	return NULL;
+	} while (found == NULL && !bad && ts_tree_cursor_goto_next_sibling(&c));
+	ts_tree_cursor_delete(&c);
+	return found;
 }
 
 /*
@@ -516,7 +525,9 @@ leak_package_load(struct leak_package *pkg)
 		if (n < 4 || strcmp(d->d_name + n - 3, ".go") != 0 ||
 		    d->d_name[0] == '.' || d->d_name[0] == '_')
 			continue;
-		path = xasprintf("%s/%s", pkg->dir, d->d_name);
+		/* "" is the current directory: its files are bare names. */
+		path = pkg->dir[0] != '\0' ? xasprintf("%s/%s", pkg->dir,
+		    d->d_name) : xstrdup(d->d_name);
 		text = leak_read_small(path, &n);
 		if (text == NULL) {
 			free(path);
@@ -556,31 +567,43 @@ leak_sibling_is_self(const struct leak_ctx *ctx, const struct leak_sibling *s)
 	return strcmp(a, b) == 0;
 }
 
-/* Return the start of 1-based line in text, or NULL past the end. */
-static const char *
-leak_line_start(const char *text, size_t len, size_t line)
+/*
+ * Return the starts of the lines of text (1-based: starts[line]), their
+ * count in *n.
+ */
+static size_t *
+leak_line_starts(const char *text, size_t len, size_t *n)
 {
+	size_t *starts = xmalloc(64 * sizeof *starts), alloc = 64;
 	const char *p = text, *end = text + len, *nl;
 
-	while (--line > 0) {
+	*n = 1;
+	starts[0] = 0;
+	for (;;) {
+		if (*n == alloc) {
+			alloc *= 2;
+			starts = xrealloc(starts, alloc * sizeof *starts);
+		}
+		starts[(*n)++] = (size_t)(p - text);
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
-			return NULL;
+			return starts;
 		p = nl + 1;
 	}
-	return p;
 }
 
 /* Return whether line holds "//heaplens:ignore" naming check. */
 static int
-leak_ignored_on(const char *text, size_t len, size_t line, const char *check)
+leak_ignored_on(const char *text, size_t len, const size_t *starts,
+    size_t nstarts, size_t line, const char *check)
 {
 	static const char tag[] = "//heaplens:ignore";
-	const char *p = leak_line_start(text, len, line), *end, *id, *nl;
+	const char *p, *end, *id, *nl;
 	size_t n = strlen(check), idlen;
 
-	if (p == NULL)
+	if (line >= nstarts)
 		return 0;
+	p = text + starts[line];
 	nl = memchr(p, '\n', (size_t)(text + len - p));
 	end = nl != NULL ? nl : text + len;
 	for (; p + sizeof tag - 1 <= end; p++) {
@@ -971,7 +994,7 @@ leakcheck_run(const struct leak_input *in, struct leak_findings *out)
 	struct leak_ctx ctx;
 	TSParser *parser = NULL;
 	TSTree *tree = in->tree;
-	size_t i, first = out->n, keep, nunits = 0;
+	size_t i, first = out->n, keep, nunits = 0, nstarts, *starts;
 	uint64_t context = 0;
 	int wanted[64], any = 0, pass;
 	char *dir;
@@ -1034,18 +1057,24 @@ leakcheck_run(const struct leak_input *in, struct leak_findings *out)
 		leak_memo_update(in->memo, units, nunits, context, wanted, out,
 		    first);
 	/* Drop what the code itself asks to ignore. */
-	for (i = keep = first; i < out->n; i++) {
-		struct leak_finding *f = &out->items[i];
+	if (out->n > first &&
+	    leak_contains(in->text, in->len, "//heaplens:ignore")) {
+		starts = leak_line_starts(in->text, in->len, &nstarts);
+		for (i = keep = first; i < out->n; i++) {
+			struct leak_finding *f = &out->items[i];
 
-		if (leak_ignored_on(in->text, in->len, f->line, f->check) ||
-		    (f->line > 1 && leak_ignored_on(in->text, in->len,
-		    f->line - 1, f->check))) {
-			leak_finding_free(f);
-			continue;
+			if (leak_ignored_on(in->text, in->len, starts, nstarts,
+			    f->line, f->check) || (f->line > 1 &&
+			    leak_ignored_on(in->text, in->len, starts, nstarts,
+			    f->line - 1, f->check))) {
+				leak_finding_free(f);
+				continue;
+			}
+			out->items[keep++] = *f;
 		}
-		out->items[keep++] = *f;
+		out->n = keep;
+		free(starts);
 	}
-	out->n = keep;
 	if (out->n > first)
 		qsort(out->items + first, out->n - first, sizeof *out->items,
 		    leak_finding_cmp);

@@ -58,6 +58,11 @@ expect_eq "--jobs: one thread and four give the same output, in the same order" 
 expect_eq "--jobs: and the default does too" "" "$(diff "$TMP/one.json" "$TMP/out.json")"
 $HEAPLENS check --jobs 0 "$dir" >/dev/null 2>"$TMP/err"
 expect_eq "--jobs 0 is a usage error" "2:--jobs wants a number from 1 to 64, not '0'" "$?:$(head -n 1 "$TMP/err" | sed 's/^heaplens: //')"
+# A file named alone, from its own directory, still sees its package's
+# other files: global-map-growth's cross-file cases come out the same.
+want=$(grep -n '// want "global-map-growth"' "$dir/global_map_growth.go" | cut -d: -f1)
+got=$(cd "$dir" && $HEAPLENS check --enable global-map-growth global_map_growth.go | cut -d: -f2)
+expect_eq "a file checked alone reads its package's other files" "$want" "$got"
 $HEAPLENS check "$TMP/missing.go" >/dev/null 2>"$TMP/err"
 expect_eq "a missing path is an input error" 2 "$?"
 expect_match "naming the path" "missing.go: No such file or directory" "$(cat "$TMP/err")"
