@@ -151,6 +151,7 @@ leak_import_name(const struct leak_ctx *ctx, const char *pkg, char *buf,
 {
 	uint32_t i, j, n = ts_node_named_child_count(ctx->root), m;
 	TSNode decl, spec, list, path, name;
+	const char *base;
 	char quoted[128];
 
 	snprintf(quoted, sizeof quoted, "\"%s\"", pkg);
@@ -171,7 +172,10 @@ leak_import_name(const struct leak_ctx *ctx, const char *pkg, char *buf,
 				continue;
 			name = ts_node_child_by_field_name(spec, "name", 4);
 			if (ts_node_is_null(name)) {
-				snprintf(buf, size, "%s", pkg);
+				/* "database/sql" is called sql. */
+				base = strrchr(pkg, '/');
+				snprintf(buf, size, "%s", base != NULL ?
+				    base + 1 : pkg);
 				return buf;
 			}
 			if (!leak_is(name, "package_identifier") ||
