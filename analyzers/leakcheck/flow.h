@@ -17,7 +17,12 @@
  * channel, stored in a field, index or global, assigned to another variable,
  * or captured by a func literal: the shapes that hand the duty to someone
  * else. Paths on which the accompanying error variable is known non-nil
- * (the then-branch of `if err != nil`) need no release.
+ * (the then-branch of `if err != nil`), or the resource variable nil
+ * (the else-branch of `if v != nil`), need no release.
+ *
+ * Optional modes, off when zeroed: a resource that releases itself when a
+ * method reports the end (drain: rows.Next()), a channel that a receive
+ * releases (recv_release), loops taken to run at least once (loop_once).
  */
 #ifndef HEAPLENS_LEAKCHECK_FLOW_H
 #define HEAPLENS_LEAKCHECK_FLOW_H
@@ -32,6 +37,25 @@ struct flow_resource {
 	int is_func;		/* released by calling it: cancel() */
 	int field_release;	/* released through a field: resp.Body.Close() */
 	const char *field;	/* that field: "Body" */
+	/*
+	 * Methods whose false result means the resource released itself, or
+	 * NULL: "Next" for *sql.Rows, closed once rows.Next() returns false.
+	 * The loop `for v.Next() { }` releases it when its condition ends it
+	 * (not on a break), `if !v.Next() { }` in the then-branch and
+	 * `if v.Next() { } else { }` in the else-branch.
+	 */
+	const char *const *drain;
+	/*
+	 * Released by a receive from it, for a channel whose sender waits:
+	 * <-v in any expression or statement (v, ok := <-v, a select case),
+	 * and `for ... range v`.
+	 */
+	int recv_release;
+	/*
+	 * Take every loop's body to run at least once: a loop after the
+	 * definition that receives from a channel in its body drains it.
+	 */
+	int loop_once;
 };
 
 /*
