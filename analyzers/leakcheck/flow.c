@@ -17,6 +17,8 @@ enum flow_state {
 };
 
 #define FLOW_MAX_NEST 64
+#define FLOW_MAX_PASSES 4	/* walks of an endless loop's body */
+#define FLOW_MAX_REWALKS 256	/* extra walks in a function, nested loops' */
 
 /* A statement that break or continue may leave: a loop, switch or select. */
 struct flow_target {
@@ -37,6 +39,7 @@ struct flow_walk {
 	const char *label;		/* label of the statement being entered */
 	size_t labellen;
 	int gave_up;
+	int rewalks;			/* extra passes over endless loops */
 	int leaked;
 	size_t exit_line;
 };
@@ -476,8 +479,8 @@ flow_for(struct flow_walk *w, TSNode n, enum flow_state st)
 {
 	TSNode body = flow_field(n, "body"), head;
 	struct flow_target *t;
-	enum flow_state end, out, cont, done;
-	int endless = 1, drained = 0;
+	enum flow_state end, out, cont, done, next;
+	int endless = 1, drained = 0, pass;
 	uint32_t i;
 
 	/* The clauses run before the body: a definition may be there. */
@@ -497,18 +500,37 @@ flow_for(struct flow_walk *w, TSNode n, enum flow_state st)
 	if (t == NULL)
 		return st;
 	/*
-	 * One pass is enough: a later iteration starts in a state the first
-	 * already merges into the loop's exit.
+	 * With a condition one pass is enough: a later iteration starts in a
+	 * state the first already merges into the loop's exit. An endless
+	 * loop is left only by a break: a continue or the body's end starts
+	 * another pass, walked from the merged state until it no longer
+	 * changes (merges only grow, so a few passes do).
 	 */
 	end = flow_stmt(w, body, st);
+	for (pass = 0; endless && pass < FLOW_MAX_PASSES; pass++) {
+		next = flow_merge(st, flow_merge(end,
+		    w->targets[w->ntargets - 1].cont));
+		if (next == st)
+			break;
+		if (++w->rewalks > FLOW_MAX_REWALKS) {
+			w->gave_up = 1;
+			break;
+		}
+		st = next;
+		end = flow_stmt(w, body, st);
+	}
 	out = w->targets[--w->ntargets].out;
 	cont = w->targets[w->ntargets].cont;
 	if (endless)
-		return flow_merge(out, cont);
-	/* The condition ends the loop: for rows.Next() has drained them. */
+		return out;
+	/*
+	 * The condition ends the loop: for rows.Next() has drained them, as
+	 * has a loop receiving from the channel in loop_drains mode.
+	 */
 	done = flow_merge(flow_merge(st, end), cont);
-	if (w->r->loop_once)
-		done = flow_merge(end, cont);
+	if (w->r->loop_drains && !drained && flow_pending(done) &&
+	    flow_handles(w, n))
+		drained = 1;
 	if (drained && flow_pending(done))
 		done = FLOW_DONE;
 	return flow_merge(done, out);

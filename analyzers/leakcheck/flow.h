@@ -22,7 +22,8 @@
  *
  * Optional modes, off when zeroed: a resource that releases itself when a
  * method reports the end (drain: rows.Next()), a channel that a receive
- * releases (recv_release), loops taken to run at least once (loop_once).
+ * releases (recv_release), loops that drain what they release
+ * (loop_drains).
  */
 #ifndef HEAPLENS_LEAKCHECK_FLOW_H
 #define HEAPLENS_LEAKCHECK_FLOW_H
@@ -52,10 +53,12 @@ struct flow_resource {
 	 */
 	int recv_release;
 	/*
-	 * Take every loop's body to run at least once: a loop after the
-	 * definition that receives from a channel in its body drains it.
+	 * A loop whose clauses or body release the resource on some path (a
+	 * receive in one select case) drains it: leaving the loop by its
+	 * condition counts as released (breaks and returns inside do not).
+	 * For channels whose senders a receive loop waits for.
 	 */
-	int loop_once;
+	int loop_drains;
 };
 
 /*
