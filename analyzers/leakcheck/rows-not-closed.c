@@ -154,7 +154,8 @@ rows_not_closed_names(const struct rows_not_closed_find *f, TSNode decl)
 
 	for (i = 0; i < n; i++) {
 		c = ts_node_named_child(decl, i);
-		if ((leak_is(c, "identifier") || leak_is(c, "field_identifier")) &&
+		if ((leak_is(c, "identifier") ||
+		    leak_is(c, "field_identifier")) &&
 		    leak_text_is(f->ctx, c, f->name))
 			return 1;
 	}
