@@ -88,6 +88,38 @@ flow_text_in(const struct leak_ctx *ctx, TSNode n, const char *const *names)
 	return 0;
 }
 
+/* Return whether a for statement has no clauses: for { }. */
+static int
+flow_endless(TSNode n)
+{
+	TSNode body = flow_field(n, "body"), c;
+	uint32_t i;
+
+	for (i = 0; i < ts_node_named_child_count(n); i++) {
+		c = ts_node_named_child(n, i);
+		if (!ts_node_eq(c, body) && !leak_is(c, "comment"))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Return whether the walk is inside a counted loop that does not hold the
+ * definition: one receive of many there (see many_senders in flow.h).
+ */
+static int
+flow_in_drain_loop(struct flow_walk *w)
+{
+	int i;
+
+	for (i = 0; i < w->ntargets; i++)
+		if (w->targets[i].is_loop &&
+		    !flow_endless(w->targets[i].node) &&
+		    !leak_within(w->r->def, w->targets[i].node))
+			return 1;
+	return 0;
+}
+
 /*
  * Classify one occurrence of the resource variable: return whether it
  * releases or hands on the resource (see flow.h).
@@ -101,7 +133,7 @@ flow_occurrence_handles(struct flow_walk *w, TSNode id)
 	/* <-v and range v, for a channel a receive releases. */
 	if (r->recv_release && leak_is(p, "unary_expression") &&
 	    leak_is(flow_field(p, "operator"), "<-"))
-		return 1;
+		return !r->many_senders || !flow_in_drain_loop(w);
 	if (r->recv_release && leak_is(p, "range_clause") &&
 	    ts_node_eq(flow_field(p, "right"), n))
 		return 1;

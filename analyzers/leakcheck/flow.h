@@ -53,6 +53,14 @@ struct flow_resource {
 	 */
 	int recv_release;
 	/*
+	 * With recv_release, for goroutines started in a loop: a receive in
+	 * a counted loop (one with a condition or range) that does not hold
+	 * the definition is one of many, so it releases nothing by itself;
+	 * with loop_drains the loop's end does. A return or break between
+	 * leaves the other senders waiting.
+	 */
+	int many_senders;
+	/*
 	 * A loop whose clauses or body release the resource on some path (a
 	 * receive in one select case) drains it: leaving the loop by its
 	 * condition counts as released (breaks and returns inside do not).

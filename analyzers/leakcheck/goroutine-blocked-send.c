@@ -14,7 +14,10 @@
  * as a parameter is followed to the go call's argument. An unbuffered
  * channel (no capacity, or 0) blocks at the first send; a literal capacity
  * N at the send after the first N, when some path of the goroutine sends
- * more than N times (a send in a loop counts as many).
+ * more than N times (a send in a loop counts as many). Goroutines started
+ * in a loop (one that does not also make the channel) are many senders:
+ * there a receive inside a counted loop (`for range jobs`) is one of many,
+ * and a return or break out of that loop leaves the rest blocked.
  *
  * Accepts as handled:
  * - a receive on every path after the go statement: <-ch in any
@@ -37,8 +40,9 @@
  * Assumes, without a type checker, that a name refers to the one
  * declaration of it in the function that holds the go statement (closures
  * excluded); a name declared more than once there, or bound by anything
- * but make, is left alone. One receive counts as enough even when several
- * goroutines send: counting them is beyond a syntax walk.
+ * but make, is left alone. Senders are not counted: one receive outside
+ * a loop counts as enough even when a loop started several goroutines,
+ * and a loop that receives is taken to receive from them all.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +66,7 @@ struct goroutine_blocked_send_chan {
 	int sends;		/* sends on it in the literal */
 	int decls;		/* declarations of outer in the function */
 	int makes;		/* of which outer := make(chan ...) */
+	TSNode make;		/* the values of that declaration */
 	long capacity;		/* the make's capacity, or -1: not a literal */
 	int handed;		/* a use that may receive elsewhere */
 };
@@ -159,8 +164,10 @@ goroutine_blocked_send_bind(struct goroutine_blocked_send_chan *c,
 {
 	c->decls++;
 	if (goroutine_blocked_send_make(c, goroutine_blocked_send_nth(values,
-	    at)))
+	    at))) {
 		c->makes++;
+		c->make = values;
+	}
 }
 
 /* Return the index of the name among a var_spec's or parameter's names. */
@@ -327,13 +334,17 @@ goroutine_blocked_send_escapes(TSNode send)
 	return cases > 1;
 }
 
-/* Return whether a node of the literal's body runs in a loop of it. */
+/*
+ * Return whether a node runs in a loop of the function fn holding it, a
+ * loop that does not hold node but (when given) too.
+ */
 static int
-goroutine_blocked_send_in_loop(TSNode n, TSNode lit)
+goroutine_blocked_send_in_loop(TSNode n, TSNode fn, TSNode but)
 {
 	for (n = ts_node_parent(n); !ts_node_is_null(n) &&
-	    !ts_node_eq(n, lit); n = ts_node_parent(n))
-		if (leak_is(n, "for_statement"))
+	    !ts_node_eq(n, fn); n = ts_node_parent(n))
+		if (leak_is(n, "for_statement") &&
+		    (ts_node_is_null(but) || !leak_within(but, n)))
 			return 1;
 	return 0;
 }
@@ -359,7 +370,7 @@ goroutine_blocked_send_lit_visit(TSNode n, void *data)
 	ch = goroutine_blocked_send_field(n, "channel");
 	if (!leak_is(ch, "identifier") || !leak_text_is(c->ctx, ch, c->name))
 		return 1;
-	looped = goroutine_blocked_send_in_loop(n, c->lit);
+	looped = goroutine_blocked_send_in_loop(n, c->lit, c->make);
 	/* The buffer takes the first sends: the next one blocks. */
 	if (ts_node_is_null(c->send) && !goroutine_blocked_send_escapes(n) &&
 	    (looped || c->sends >= c->capacity))
@@ -613,6 +624,8 @@ goroutine_blocked_send_check(struct goroutine_blocked_send_chan *c)
 	r.var = c->outer;
 	r.recv_release = 1;
 	r.loop_drains = 1;
+	/* Goroutines started in a loop all send on one channel. */
+	r.many_senders = goroutine_blocked_send_in_loop(c->go, fn, c->make);
 	if (!flow_leaks(c->ctx, body, &r, &exit_line))
 		return;
 	if (c->capacity == 0)
@@ -620,9 +633,16 @@ goroutine_blocked_send_check(struct goroutine_blocked_send_chan *c)
 	else
 		snprintf(what, sizeof what, "%s beyond its buffer of %ld",
 		    c->name, c->capacity);
-	leak_report(c->ctx, c->send, "goroutine sends on %s, but the "
-	    "function that started it can return at line %zu without "
-	    "receiving: the send blocks forever", what, exit_line);
+	if (r.many_senders)
+		leak_report(c->ctx, c->send, "goroutines started in a loop "
+		    "send on %s, but the function that started them can "
+		    "return at line %zu before receiving from each: their "
+		    "sends block forever", what, exit_line);
+	else
+		leak_report(c->ctx, c->send, "goroutine sends on %s, but the "
+		    "function that started it can return at line %zu "
+		    "without receiving: the send blocks forever", what,
+		    exit_line);
 }
 
 /* Check each send of a go func literal on a named channel. */

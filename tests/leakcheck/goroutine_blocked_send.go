@@ -356,3 +356,35 @@ func collect(n int, quit <-chan struct{}) int {
 	}
 	return sum
 }
+
+func firstError(jobs []func() error) error {
+	errc := make(chan error)
+	for _, job := range jobs {
+		go func(job func() error) {
+			errc <- job() // want "goroutine-blocked-send"
+		}(job)
+	}
+	for range jobs {
+		if err := <-errc; err != nil {
+			return err // the jobs not yet received from block forever
+		}
+	}
+	return nil
+}
+
+// Negative: every result is received before the first error is returned.
+func allErrors(jobs []func() error) error {
+	errc := make(chan error)
+	for _, job := range jobs {
+		go func(job func() error) {
+			errc <- job()
+		}(job)
+	}
+	var first error
+	for range jobs {
+		if err := <-errc; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
