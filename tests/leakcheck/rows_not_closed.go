@@ -339,3 +339,18 @@ func probe(ctx context.Context, db *sql.DB) error {
 	}
 	return nil
 }
+
+// wrappedRows carries rows for its caller to close.
+type wrappedRows struct {
+	*sql.Rows
+	query string
+}
+
+// Negative: the rows are wrapped and returned from an if-else.
+func (s *store) queryWrapped(q string) (*wrappedRows, error) {
+	if r, err := s.db.Query(q); err != nil {
+		return nil, err
+	} else {
+		return &wrappedRows{Rows: r, query: q}, nil
+	}
+}
