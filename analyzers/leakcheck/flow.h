@@ -5,9 +5,11 @@
  *
  * The walk follows Go's structured control flow: if/else, switch, type
  * switch and select cases (each a path, plus the path that takes no case
- * when there is no default), for loops (zero or more iterations), break and
- * continue (labelled too), return, and the calls that end the program or
- * the goroutine (panic, os.Exit, log.Fatal*, t.Fatal*, runtime.Goexit).
+ * when there is no default), for loops (zero or more iterations; an
+ * endless `for { }` is left only by a break, its continues go round
+ * again), break and continue (labelled too), return, and the calls that
+ * end the program or the goroutine (panic, os.Exit, log.Fatal*, t.Fatal*,
+ * runtime.Goexit).
  * A goto makes the walk give up: it then reports nothing.
  *
  * The resource is a variable defined at one node (the call's statement).
@@ -22,8 +24,8 @@
  *
  * Optional modes, off when zeroed: a resource that releases itself when a
  * method reports the end (drain: rows.Next()), a channel that a receive
- * releases (recv_release), loops that drain what they release
- * (loop_drains).
+ * releases (recv_release), one of many senders' (many_senders), loops
+ * that drain what they release (loop_drains).
  */
 #ifndef HEAPLENS_LEAKCHECK_FLOW_H
 #define HEAPLENS_LEAKCHECK_FLOW_H
