@@ -53,7 +53,7 @@ static const char *const rows_not_closed_stmt_use[] = {
 	"QueryRowContext", "Close", NULL
 };
 
-/* database/sql types that have Query and Prepare methods. */
+/* database/sql types with a Query or Prepare method. */
 static const char *const rows_not_closed_handles[] = {
 	"DB", "Tx", "Conn", "Stmt", NULL
 };
