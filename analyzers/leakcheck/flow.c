@@ -17,6 +17,8 @@ enum flow_state {
 };
 
 #define FLOW_MAX_NEST 64
+#define FLOW_MAX_PASSES 4	/* walks of an endless loop's body */
+#define FLOW_MAX_REWALKS 256	/* extra walks in a function, nested loops' */
 
 /* A statement that break or continue may leave: a loop, switch or select. */
 struct flow_target {
@@ -24,7 +26,8 @@ struct flow_target {
 	const char *label;		/* its label's text, or NULL */
 	size_t labellen;
 	int is_loop;
-	enum flow_state out;		/* merged states of breaks (and continues) */
+	enum flow_state out;		/* merged states of breaks */
+	enum flow_state cont;		/* merged states of continues */
 };
 
 struct flow_walk {
@@ -36,6 +39,7 @@ struct flow_walk {
 	const char *label;		/* label of the statement being entered */
 	size_t labellen;
 	int gave_up;
+	int rewalks;			/* extra passes over endless loops */
 	int leaked;
 	size_t exit_line;
 };
@@ -84,6 +88,38 @@ flow_text_in(const struct leak_ctx *ctx, TSNode n, const char *const *names)
 	return 0;
 }
 
+/* Return whether a for statement has no clauses: for { }. */
+static int
+flow_endless(TSNode n)
+{
+	TSNode body = flow_field(n, "body"), c;
+	uint32_t i;
+
+	for (i = 0; i < ts_node_named_child_count(n); i++) {
+		c = ts_node_named_child(n, i);
+		if (!ts_node_eq(c, body) && !leak_is(c, "comment"))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Return whether the walk is inside a counted loop that does not hold the
+ * definition: one receive of many there (see many_senders in flow.h).
+ */
+static int
+flow_in_drain_loop(struct flow_walk *w)
+{
+	int i;
+
+	for (i = 0; i < w->ntargets; i++)
+		if (w->targets[i].is_loop &&
+		    !flow_endless(w->targets[i].node) &&
+		    !leak_within(w->r->def, w->targets[i].node))
+			return 1;
+	return 0;
+}
+
 /*
  * Classify one occurrence of the resource variable: return whether it
  * releases or hands on the resource (see flow.h).
@@ -94,6 +130,13 @@ flow_occurrence_handles(struct flow_walk *w, TSNode id)
 	const struct flow_resource *r = w->r;
 	TSNode n = id, p = leak_parent(id), call, field;
 
+	/* <-v and range v, for a channel a receive releases. */
+	if (r->recv_release && leak_is(p, "unary_expression") &&
+	    leak_is(flow_field(p, "operator"), "<-"))
+		return !r->many_senders || !flow_in_drain_loop(w);
+	if (r->recv_release && leak_is(p, "range_clause") &&
+	    ts_node_eq(flow_field(p, "right"), n))
+		return 1;
 	/* v.Close(), v.Body.Close(), and for a func, v(). */
 	if (r->is_func && leak_is(p, "call_expression") &&
 	    ts_node_eq(flow_field(p, "function"), n))
@@ -303,6 +346,7 @@ flow_push(struct flow_walk *w, TSNode n, int is_loop)
 	t->labellen = w->labellen;
 	t->is_loop = is_loop;
 	t->out = FLOW_EXITED;
+	t->cont = FLOW_EXITED;
 	w->label = NULL;
 	return t;
 }
@@ -325,6 +369,21 @@ flow_err_test(struct flow_walk *w, TSNode cond, const char *op)
 	return (leak_text_is(w->ctx, l, w->r->err) &&
 	    leak_text_is(w->ctx, r, "nil")) ||
 	    (leak_text_is(w->ctx, r, w->r->err) &&
+	    leak_text_is(w->ctx, l, "nil"));
+}
+
+/* Return whether cond is `v == nil` (op "==") or `v != nil`. */
+static int
+flow_nil_test(struct flow_walk *w, TSNode cond, const char *op)
+{
+	TSNode l = flow_field(cond, "left"), r = flow_field(cond, "right");
+
+	if (!leak_is(cond, "binary_expression") ||
+	    !leak_text_is(w->ctx, flow_field(cond, "operator"), op))
+		return 0;
+	return (leak_text_is(w->ctx, l, w->r->var) &&
+	    leak_text_is(w->ctx, r, "nil")) ||
+	    (leak_text_is(w->ctx, r, w->r->var) &&
 	    leak_text_is(w->ctx, l, "nil"));
 }
 
@@ -375,6 +434,34 @@ flow_err_call(struct flow_walk *w, TSNode cond)
 	return 0;
 }
 
+/*
+ * Return whether cond is v.M() with M one of the drain methods: false when
+ * the resource has released itself. With negate, whether it is !v.M().
+ */
+static int
+flow_drain_test(struct flow_walk *w, TSNode cond, int negate)
+{
+	TSNode fn, operand;
+
+	if (w->r->drain == NULL)
+		return 0;
+	if (negate) {
+		if (!leak_is(cond, "unary_expression") ||
+		    !leak_is(flow_field(cond, "operator"), "!"))
+			return 0;
+		cond = flow_field(cond, "operand");
+	}
+	fn = flow_field(cond, "function");
+	if (!leak_is(cond, "call_expression") ||
+	    !leak_is(fn, "selector_expression") ||
+	    ts_node_named_child_count(flow_field(cond, "arguments")) != 0)
+		return 0;
+	operand = flow_field(fn, "operand");
+	return leak_is(operand, "identifier") &&
+	    leak_text_is(w->ctx, operand, w->r->var) &&
+	    flow_text_in(w->ctx, flow_field(fn, "field"), w->r->drain);
+}
+
 /* Walk an if statement: each branch is a path. */
 static enum flow_state
 flow_if(struct flow_walk *w, TSNode n, enum flow_state st)
@@ -402,6 +489,16 @@ flow_if(struct flow_walk *w, TSNode n, enum flow_state st)
 		st_then = FLOW_DONE;
 	if (st == FLOW_PENDING && flow_err_test(w, cond, "=="))
 		st_else = FLOW_DONE;
+	/* A nil resource needs no release. */
+	if (flow_pending(st) && flow_nil_test(w, cond, "=="))
+		st_then = FLOW_DONE;
+	if (flow_pending(st) && flow_nil_test(w, cond, "!="))
+		st_else = FLOW_DONE;
+	/* if !rows.Next(): the rows closed themselves. */
+	if (flow_pending(st) && flow_drain_test(w, cond, 1))
+		st_then = FLOW_DONE;
+	if (flow_pending(st) && flow_drain_test(w, cond, 0))
+		st_else = FLOW_DONE;
 	st_then = flow_stmt(w, then, st_then);
 	if (!ts_node_is_null(alt))
 		st_else = flow_stmt(w, alt, st_else);
@@ -414,16 +511,18 @@ flow_for(struct flow_walk *w, TSNode n, enum flow_state st)
 {
 	TSNode body = flow_field(n, "body"), head;
 	struct flow_target *t;
-	enum flow_state end, out;
-	int endless = 1;
+	enum flow_state end, out, cont, done, next;
+	int endless = 1, drained = 0, pass;
 	uint32_t i;
 
 	/* The clauses run before the body: a definition may be there. */
 	for (i = 0; i < ts_node_named_child_count(n); i++) {
 		head = ts_node_named_child(n, i);
-		if (ts_node_eq(head, body))
+		if (ts_node_eq(head, body) || leak_is(head, "comment"))
 			continue;
 		endless = 0;
+		if (flow_drain_test(w, head, 0))
+			drained = 1;
 		if (leak_within(w->r->def, head))
 			st = FLOW_PENDING;
 		else if (flow_pending(st) && flow_handles(w, head))
@@ -433,14 +532,40 @@ flow_for(struct flow_walk *w, TSNode n, enum flow_state st)
 	if (t == NULL)
 		return st;
 	/*
-	 * One pass is enough: a later iteration starts in a state the first
-	 * already merges into the loop's exit.
+	 * With a condition one pass is enough: a later iteration starts in a
+	 * state the first already merges into the loop's exit. An endless
+	 * loop is left only by a break: a continue or the body's end starts
+	 * another pass, walked from the merged state until it no longer
+	 * changes (merges only grow, so a few passes do).
 	 */
 	end = flow_stmt(w, body, st);
+	for (pass = 0; endless && pass < FLOW_MAX_PASSES; pass++) {
+		next = flow_merge(st, flow_merge(end,
+		    w->targets[w->ntargets - 1].cont));
+		if (next == st)
+			break;
+		if (++w->rewalks > FLOW_MAX_REWALKS) {
+			w->gave_up = 1;
+			break;
+		}
+		st = next;
+		end = flow_stmt(w, body, st);
+	}
 	out = w->targets[--w->ntargets].out;
+	cont = w->targets[w->ntargets].cont;
 	if (endless)
 		return out;
-	return flow_merge(flow_merge(st, end), out);
+	/*
+	 * The condition ends the loop: for rows.Next() has drained them, as
+	 * has a loop receiving from the channel in loop_drains mode.
+	 */
+	done = flow_merge(flow_merge(st, end), cont);
+	if (w->r->loop_drains && !drained && flow_pending(done) &&
+	    flow_handles(w, n))
+		drained = 1;
+	if (drained && flow_pending(done))
+		done = FLOW_DONE;
+	return flow_merge(done, out);
 }
 
 /* Walk a switch, type switch or select: each case is a path. */
@@ -537,7 +662,10 @@ flow_stmt(struct flow_walk *w, TSNode n, enum flow_state st)
 			w->gave_up = 1;
 			return FLOW_EXITED;
 		}
-		t->out = flow_merge(t->out, st);
+		if (type[0] == 'c')
+			t->cont = flow_merge(t->cont, st);
+		else
+			t->out = flow_merge(t->out, st);
 		return FLOW_EXITED;
 	}
 	if (strcmp(type, "return_statement") == 0) {

@@ -5,9 +5,11 @@
  *
  * The walk follows Go's structured control flow: if/else, switch, type
  * switch and select cases (each a path, plus the path that takes no case
- * when there is no default), for loops (zero or more iterations), break and
- * continue (labelled too), return, and the calls that end the program or
- * the goroutine (panic, os.Exit, log.Fatal*, t.Fatal*, runtime.Goexit).
+ * when there is no default), for loops (zero or more iterations; an
+ * endless `for { }` is left only by a break, its continues go round
+ * again), break and continue (labelled too), return, and the calls that
+ * end the program or the goroutine (panic, os.Exit, log.Fatal*, t.Fatal*,
+ * runtime.Goexit).
  * A goto makes the walk give up: it then reports nothing.
  *
  * The resource is a variable defined at one node (the call's statement).
@@ -17,7 +19,13 @@
  * channel, stored in a field, index or global, assigned to another variable,
  * or captured by a func literal: the shapes that hand the duty to someone
  * else. Paths on which the accompanying error variable is known non-nil
- * (the then-branch of `if err != nil`) need no release.
+ * (the then-branch of `if err != nil`), or the resource variable nil
+ * (the else-branch of `if v != nil`), need no release.
+ *
+ * Optional modes, off when zeroed: a resource that releases itself when a
+ * method reports the end (drain: rows.Next()), a channel that a receive
+ * releases (recv_release), one of many senders' (many_senders), loops
+ * that drain what they release (loop_drains).
  */
 #ifndef HEAPLENS_LEAKCHECK_FLOW_H
 #define HEAPLENS_LEAKCHECK_FLOW_H
@@ -32,6 +40,35 @@ struct flow_resource {
 	int is_func;		/* released by calling it: cancel() */
 	int field_release;	/* released through a field: resp.Body.Close() */
 	const char *field;	/* that field: "Body" */
+	/*
+	 * Methods whose false result means the resource released itself, or
+	 * NULL: "Next" for *sql.Rows, closed once rows.Next() returns false.
+	 * The loop `for v.Next() { }` releases it when its condition ends it
+	 * (not on a break), `if !v.Next() { }` in the then-branch and
+	 * `if v.Next() { } else { }` in the else-branch.
+	 */
+	const char *const *drain;
+	/*
+	 * Released by a receive from it, for a channel whose sender waits:
+	 * <-v in any expression or statement (v, ok := <-v, a select case),
+	 * and `for ... range v`.
+	 */
+	int recv_release;
+	/*
+	 * With recv_release, for goroutines started in a loop: a receive in
+	 * a counted loop (one with a condition or range) that does not hold
+	 * the definition is one of many, so it releases nothing by itself;
+	 * with loop_drains the loop's end does. A return or break between
+	 * leaves the other senders waiting.
+	 */
+	int many_senders;
+	/*
+	 * A loop whose clauses or body release the resource on some path (a
+	 * receive in one select case) drains it: leaving the loop by its
+	 * condition counts as released (breaks and returns inside do not).
+	 * For channels whose senders a receive loop waits for.
+	 */
+	int loop_drains;
 };
 
 /*

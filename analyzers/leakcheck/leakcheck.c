@@ -152,7 +152,7 @@ leak_import_name(const struct leak_ctx *ctx, const char *pkg, char *buf,
 {
 	TSTreeCursor c = ts_tree_cursor_new(ctx->root);
 	TSNode decl, spec, list, path, name;
-	const char *found = NULL;
+	const char *found = NULL, *base;
 	char quoted[128];
 	uint32_t j, m;
 	int bad = 0;
@@ -179,7 +179,10 @@ leak_import_name(const struct leak_ctx *ctx, const char *pkg, char *buf,
 				continue;
 			name = ts_node_child_by_field_name(spec, "name", 4);
 			if (ts_node_is_null(name)) {
-				snprintf(buf, size, "%s", pkg);
+				/* "database/sql" is called sql. */
+				base = strrchr(pkg, '/');
+				snprintf(buf, size, "%s", base != NULL ?
+				    base + 1 : pkg);
 				found = buf;
 			} else if (!leak_is(name, "package_identifier") ||
 			    ts_node_end_byte(name) - ts_node_start_byte(name) >=

@@ -14,6 +14,8 @@ extern const struct leak_check leak_after_in_loop;
 extern const struct leak_check leak_tick_leak;
 extern const struct leak_check leak_context_growth_in_loop;
 extern const struct leak_check leak_global_map_growth;
+extern const struct leak_check leak_rows_not_closed;
+extern const struct leak_check leak_goroutine_blocked_send;
 
 const struct leak_check *const leak_checks[] = {
 	&leak_defer_in_loop,
@@ -25,6 +27,8 @@ const struct leak_check *const leak_checks[] = {
 	&leak_tick_leak,
 	&leak_context_growth_in_loop,
 	&leak_global_map_growth,
+	&leak_rows_not_closed,
+	&leak_goroutine_blocked_send,
 };
 
 const size_t leak_nchecks = ARRAY_SIZE(leak_checks);
