@@ -203,7 +203,7 @@ clean:
 distclean:
 	rm -rf $(B) heaplens
 
-bench: heaplens
+bench: heaplens $(B)/rpc-run
 	@bench/run
 
 .PHONY: all deps demo check fuzz clean distclean check-libs test-programs FORCE bench
