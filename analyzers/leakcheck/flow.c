@@ -85,6 +85,48 @@ flow_text_in(const struct leak_ctx *ctx, TSNode n, const char *const *names)
 }
 
 /*
+ * Return whether an occurrence of the variable lies in a func literal of
+ * the function walked: captured, whatever the literal does with it.
+ */
+static int
+flow_captured(struct flow_walk *w, TSNode id)
+{
+	TSNode n;
+
+	for (n = ts_node_parent(id); !ts_node_is_null(n) &&
+	    !ts_node_eq(n, w->func); n = ts_node_parent(n))
+		if (leak_is(n, "func_literal"))
+			return 1;
+	return 0;
+}
+
+/* Return whether an occurrence of the variable is a receive from r.chan. */
+static int
+flow_receives(struct flow_walk *w, TSNode id)
+{
+	TSNode sel = ts_node_parent(id), recv = ts_node_parent(sel);
+
+	return w->r->chan != NULL && w->r->recv_releases &&
+	    leak_is(sel, "selector_expression") &&
+	    ts_node_eq(flow_field(sel, "operand"), id) &&
+	    leak_text_is(w->ctx, flow_field(sel, "field"), w->r->chan) &&
+	    leak_is(recv, "unary_expression") &&
+	    leak_text_is(w->ctx, flow_field(recv, "operator"), "<-");
+}
+
+/* Return whether a for clause ranges over r.chan, which is never closed. */
+static int
+flow_ranges_chan(struct flow_walk *w, TSNode head)
+{
+	TSNode right = flow_field(head, "right");
+
+	return w->r->chan != NULL && leak_is(head, "range_clause") &&
+	    leak_is(right, "selector_expression") &&
+	    leak_text_is(w->ctx, flow_field(right, "operand"), w->r->var) &&
+	    leak_text_is(w->ctx, flow_field(right, "field"), w->r->chan);
+}
+
+/*
  * Classify one occurrence of the resource variable: return whether it
  * releases or hands on the resource (see flow.h).
  */
@@ -97,6 +139,8 @@ flow_occurrence_handles(struct flow_walk *w, TSNode id)
 	/* v.Close(), v.Body.Close(), and for a func, v(). */
 	if (r->is_func && leak_is(p, "call_expression") &&
 	    ts_node_eq(flow_field(p, "function"), n))
+		return 1;
+	if (flow_captured(w, n) || flow_receives(w, n))
 		return 1;
 	if (r->field_release && leak_is(p, "selector_expression") &&
 	    leak_text_is(w->ctx, flow_field(p, "field"), r->field)) {
@@ -421,7 +465,7 @@ flow_for(struct flow_walk *w, TSNode n, enum flow_state st)
 	/* The clauses run before the body: a definition may be there. */
 	for (i = 0; i < ts_node_named_child_count(n); i++) {
 		head = ts_node_named_child(n, i);
-		if (ts_node_eq(head, body))
+		if (ts_node_eq(head, body) || flow_ranges_chan(w, head))
 			continue;
 		endless = 0;
 		if (leak_within(w->r->def, head))

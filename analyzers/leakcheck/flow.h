@@ -17,7 +17,9 @@
  * channel, stored in a field, index or global, assigned to another variable,
  * or captured by a func literal: the shapes that hand the duty to someone
  * else. Paths on which the accompanying error variable is known non-nil
- * (the then-branch of `if err != nil`) need no release.
+ * (the then-branch of `if err != nil`) need no release. A resource with a
+ * channel field (chan) can say that a receive from it releases it (a
+ * timer's `<-t.C`), and a range over that channel is an endless loop.
  */
 #ifndef HEAPLENS_LEAKCHECK_FLOW_H
 #define HEAPLENS_LEAKCHECK_FLOW_H
@@ -32,6 +34,14 @@ struct flow_resource {
 	int is_func;		/* released by calling it: cancel() */
 	int field_release;	/* released through a field: resp.Body.Close() */
 	const char *field;	/* that field: "Body" */
+	/*
+	 * Its channel field, never closed ("C" of a timer or ticker), or
+	 * NULL: a "for range r.C" loop only ends by break, return or the
+	 * like, as "for { }" does.
+	 */
+	const char *chan;
+	int recv_releases;	/* a receive from chan releases it (a timer
+				   that fired needs no Stop) */
 };
 
 /*
