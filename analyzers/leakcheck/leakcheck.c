@@ -246,6 +246,58 @@ leak_fix(struct leak_ctx *ctx, const char *title, size_t start, size_t end,
 	e->text = xstrdup(repl);
 }
 
+/* Add a statement on a new line after stmt to the last finding's fix. */
+int
+leak_fix_line_after(struct leak_ctx *ctx, const char *title, TSNode stmt,
+    const char *text)
+{
+	TSNode parent = ts_node_parent(stmt);
+	size_t start, end, line, indent;
+	char *repl;
+	int crlf;
+
+	if (!leak_is(parent, "block") && !leak_is(parent, "expression_case") &&
+	    !leak_is(parent, "type_case") &&
+	    !leak_is(parent, "communication_case") &&
+	    !leak_is(parent, "default_case"))
+		return 0;
+	start = ts_node_start_byte(stmt);
+	end = ts_node_end_byte(stmt);
+	/* Nothing but indentation before it on its first line... */
+	for (line = start; line > 0 && ctx->text[line - 1] != '\n'; line--)
+		;
+	for (indent = line; indent < start && (ctx->text[indent] == '\t' ||
+	    ctx->text[indent] == ' '); indent++)
+		;
+	if (indent != start)
+		return 0;
+	/* ...and nothing but a // comment after it on its last. */
+	while (end < ctx->len && (ctx->text[end] == ' ' ||
+	    ctx->text[end] == '\t'))
+		end++;
+	if (end + 1 < ctx->len && ctx->text[end] == '/' &&
+	    ctx->text[end + 1] == '/')
+		while (end < ctx->len && ctx->text[end] != '\n')
+			end++;
+	crlf = end + 1 < ctx->len && ctx->text[end] == '\r';
+	end += crlf;
+	if (end >= ctx->len || ctx->text[end] != '\n')
+		return 0;
+	repl = xasprintf("%.*s%s%s", (int)(start - line), ctx->text + line,
+	    text, crlf ? "\r\n" : "\n");
+	leak_fix(ctx, title, end + 1, end + 1, repl);
+	free(repl);
+	return 1;
+}
+
+/* Set the last finding's severity. */
+void
+leak_report_severity(struct leak_ctx *ctx, enum leak_severity severity)
+{
+	if (ctx->out->n > 0)
+		ctx->out->items[ctx->out->n - 1].severity = severity;
+}
+
 /* Free one finding's storage. */
 static void
 leak_finding_free(struct leak_finding *f)
