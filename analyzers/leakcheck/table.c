@@ -13,6 +13,7 @@ extern const struct leak_check leak_range_never_closed;
 extern const struct leak_check leak_after_in_loop;
 extern const struct leak_check leak_tick_leak;
 extern const struct leak_check leak_context_growth_in_loop;
+extern const struct leak_check leak_ticker_not_stopped;
 
 const struct leak_check *const leak_checks[] = {
 	&leak_defer_in_loop,
@@ -23,6 +24,7 @@ const struct leak_check *const leak_checks[] = {
 	&leak_after_in_loop,
 	&leak_tick_leak,
 	&leak_context_growth_in_loop,
+	&leak_ticker_not_stopped,
 };
 
 const size_t leak_nchecks = ARRAY_SIZE(leak_checks);
