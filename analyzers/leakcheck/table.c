@@ -14,6 +14,7 @@ extern const struct leak_check leak_after_in_loop;
 extern const struct leak_check leak_tick_leak;
 extern const struct leak_check leak_context_growth_in_loop;
 extern const struct leak_check leak_ticker_not_stopped;
+extern const struct leak_check leak_lost_cancel;
 
 const struct leak_check *const leak_checks[] = {
 	&leak_defer_in_loop,
@@ -25,6 +26,7 @@ const struct leak_check *const leak_checks[] = {
 	&leak_tick_leak,
 	&leak_context_growth_in_loop,
 	&leak_ticker_not_stopped,
+	&leak_lost_cancel,
 };
 
 const size_t leak_nchecks = ARRAY_SIZE(leak_checks);
