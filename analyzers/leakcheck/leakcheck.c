@@ -606,6 +606,89 @@ leakcheck_file(const char *path, const char *text, size_t len, int go_minor,
 	return leakcheck_run(&in, out);
 }
 
+/* Return whether two edits touch the same text. */
+static int
+leak_edits_overlap(const struct leak_edit *a, const struct leak_edit *b)
+{
+	if (a->start == a->end && b->start == b->end)
+		return 0;	/* two insertions: both go in, in order */
+	if (a->start == a->end)
+		return a->start > b->start && a->start < b->end;
+	if (b->start == b->end)
+		return b->start > a->start && b->start < a->end;
+	return a->start < b->end && b->start < a->end;
+}
+
+struct leak_placed {
+	const struct leak_edit *edit;
+	size_t order;			/* finding's index: ties keep it */
+};
+
+/* Order placed edits by position, then by finding. */
+static int
+leak_placed_cmp(const void *pa, const void *pb)
+{
+	const struct leak_placed *a = pa, *b = pb;
+
+	if (a->edit->start != b->edit->start)
+		return a->edit->start < b->edit->start ? -1 : 1;
+	if (a->edit->end != b->edit->end)
+		return a->edit->end < b->edit->end ? -1 : 1;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* Apply findings' quick fixes. */
+char *
+leak_apply_fixes(const char *text, size_t len, struct leak_findings *f,
+    size_t first, size_t *outlen)
+{
+	struct leak_placed *placed = NULL;
+	struct buf out = BUF_INIT;
+	size_t nplaced = 0, i, j, k, at;
+	struct leak_finding *x;
+	int clash;
+
+	for (i = first; i < f->n; i++) {
+		x = &f->items[i];
+		x->fixed = 0;
+		if (x->nedits == 0)
+			continue;
+		clash = 0;
+		for (j = 0; j < x->nedits && !clash; j++) {
+			if (x->edits[j].end > len)
+				clash = 1;
+			for (k = 0; k < nplaced && !clash; k++)
+				clash = leak_edits_overlap(&x->edits[j],
+				    placed[k].edit);
+			for (k = 0; k < j && !clash; k++)
+				clash = leak_edits_overlap(&x->edits[j],
+				    &x->edits[k]);
+		}
+		if (clash)
+			continue;
+		placed = xrealloc(placed, (nplaced + x->nedits) *
+		    sizeof *placed);
+		for (j = 0; j < x->nedits; j++) {
+			placed[nplaced].edit = &x->edits[j];
+			placed[nplaced++].order = i;
+		}
+		x->fixed = 1;
+	}
+	if (nplaced == 0) {
+		free(placed);
+		return NULL;
+	}
+	qsort(placed, nplaced, sizeof *placed, leak_placed_cmp);
+	for (i = 0, at = 0; i < nplaced; i++) {
+		buf_add(&out, text + at, placed[i].edit->start - at);
+		buf_adds(&out, placed[i].edit->text);
+		at = placed[i].edit->end;
+	}
+	buf_add(&out, text + at, len - at);
+	free(placed);
+	return buf_detach(&out, outlen);
+}
+
 /* Free findings. */
 void
 leak_findings_release(struct leak_findings *f)
