@@ -279,10 +279,11 @@ leak_fix_line_after(struct leak_ctx *ctx, const char *title, TSNode stmt,
 	    ctx->text[end + 1] == '/')
 		while (end < ctx->len && ctx->text[end] != '\n')
 			end++;
-	crlf = end + 1 < ctx->len && ctx->text[end] == '\r';
-	end += crlf;
+	else if (end < ctx->len && ctx->text[end] == '\r')
+		end++;
 	if (end >= ctx->len || ctx->text[end] != '\n')
 		return 0;
+	crlf = ctx->text[end - 1] == '\r';
 	repl = xasprintf("%.*s%s%s", (int)(start - line), ctx->text + line,
 	    text, crlf ? "\r\n" : "\n");
 	leak_fix(ctx, title, end + 1, end + 1, repl);
