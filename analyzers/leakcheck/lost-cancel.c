@@ -187,9 +187,9 @@ lost_cancel_free_name(const struct leak_ctx *ctx, TSNode n, char *buf,
 	TSNode fn;
 	int i;
 
-	for (fn = leak_enclosing_func(n); !ts_node_is_null(n);
-	    n = leak_enclosing_func(n))
-		fn = n;
+	for (fn = n; !ts_node_is_null(leak_enclosing_func(fn));
+	    fn = leak_enclosing_func(fn))
+		;
 	for (i = 1; i < 10; i++) {
 		if (i == 1)
 			snprintf(buf, size, "cancel");
