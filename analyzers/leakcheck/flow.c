@@ -24,7 +24,8 @@ struct flow_target {
 	const char *label;		/* its label's text, or NULL */
 	size_t labellen;
 	int is_loop;
-	enum flow_state out;		/* merged states of breaks (and continues) */
+	enum flow_state out;		/* merged states of breaks */
+	enum flow_state cont;		/* merged states of continues */
 };
 
 struct flow_walk {
@@ -347,6 +348,7 @@ flow_push(struct flow_walk *w, TSNode n, int is_loop)
 	t->labellen = w->labellen;
 	t->is_loop = is_loop;
 	t->out = FLOW_EXITED;
+	t->cont = FLOW_EXITED;
 	w->label = NULL;
 	return t;
 }
@@ -458,7 +460,7 @@ flow_for(struct flow_walk *w, TSNode n, enum flow_state st)
 {
 	TSNode body = flow_field(n, "body"), head;
 	struct flow_target *t;
-	enum flow_state end, out;
+	enum flow_state end;
 	int endless = 1;
 	uint32_t i;
 
@@ -481,10 +483,11 @@ flow_for(struct flow_walk *w, TSNode n, enum flow_state st)
 	 * already merges into the loop's exit.
 	 */
 	end = flow_stmt(w, body, st);
-	out = w->targets[--w->ntargets].out;
+	t = &w->targets[--w->ntargets];
+	/* A continue goes round again: only a loop that can end exits then. */
 	if (endless)
-		return out;
-	return flow_merge(flow_merge(st, end), out);
+		return t->out;
+	return flow_merge(flow_merge(st, end), flow_merge(t->out, t->cont));
 }
 
 /* Walk a switch, type switch or select: each case is a path. */
@@ -581,7 +584,10 @@ flow_stmt(struct flow_walk *w, TSNode n, enum flow_state st)
 			w->gave_up = 1;
 			return FLOW_EXITED;
 		}
-		t->out = flow_merge(t->out, st);
+		if (type[0] == 'c')
+			t->cont = flow_merge(t->cont, st);
+		else
+			t->out = flow_merge(t->out, st);
 		return FLOW_EXITED;
 	}
 	if (strcmp(type, "return_statement") == 0) {

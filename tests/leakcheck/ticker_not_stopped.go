@@ -170,3 +170,24 @@ func pause(d time.Duration) {
 
 // Negative: a package-level ticker lives as long as the program.
 var flushTicker = time.NewTicker(time.Second)
+
+// Negative: a continue goes round the endless loop again, it does not leave
+// it; the quit case stops both tickers.
+func (s *sampler) scanLoop(quit, poke <-chan struct{}, scan, broadcast func()) {
+	scanTicker := time.NewTicker(s.every)
+	teamsTicker := time.NewTicker(2 * s.every)
+	for {
+		select {
+		case <-quit:
+			scanTicker.Stop()
+			teamsTicker.Stop()
+			return
+		case <-scanTicker.C:
+		case <-poke:
+		case <-teamsTicker.C:
+			broadcast()
+			continue
+		}
+		scan()
+	}
+}
