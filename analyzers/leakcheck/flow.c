@@ -374,6 +374,21 @@ flow_err_test(struct flow_walk *w, TSNode cond, const char *op)
 	    leak_text_is(w->ctx, l, "nil"));
 }
 
+/* Return whether cond is `var == nil` (op "==") or `var != nil`. */
+static int
+flow_nil_test(struct flow_walk *w, TSNode cond, const char *op)
+{
+	TSNode l = flow_field(cond, "left"), r = flow_field(cond, "right");
+
+	if (!leak_is(cond, "binary_expression") ||
+	    !leak_text_is(w->ctx, flow_field(cond, "operator"), op))
+		return 0;
+	return (leak_text_is(w->ctx, l, w->r->var) &&
+	    leak_text_is(w->ctx, r, "nil")) ||
+	    (leak_text_is(w->ctx, r, w->r->var) &&
+	    leak_text_is(w->ctx, l, "nil"));
+}
+
 /* Return whether a simple statement assigns to the error variable. */
 static int
 flow_assigns_err(struct flow_walk *w, TSNode n)
@@ -447,6 +462,11 @@ flow_if(struct flow_walk *w, TSNode n, enum flow_state st)
 	    flow_err_call(w, cond)))
 		st_then = FLOW_DONE;
 	if (st == FLOW_PENDING && flow_err_test(w, cond, "=="))
+		st_else = FLOW_DONE;
+	/* Where the resource itself is nil there is nothing to release. */
+	if (flow_pending(st) && flow_nil_test(w, cond, "=="))
+		st_then = FLOW_DONE;
+	if (flow_pending(st) && flow_nil_test(w, cond, "!="))
 		st_else = FLOW_DONE;
 	st_then = flow_stmt(w, then, st_then);
 	if (!ts_node_is_null(alt))

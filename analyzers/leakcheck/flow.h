@@ -17,7 +17,8 @@
  * channel, stored in a field, index or global, assigned to another variable,
  * or captured by a func literal: the shapes that hand the duty to someone
  * else. Paths on which the accompanying error variable is known non-nil
- * (the then-branch of `if err != nil`) need no release. A resource with a
+ * (the then-branch of `if err != nil`), or the resource itself nil (the
+ * else-branch of `if f != nil`), need no release. A resource with a
  * channel field (chan) can say that a receive from it releases it (a
  * timer's `<-t.C`), and a range over that channel is an endless loop.
  */

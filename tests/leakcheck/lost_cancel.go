@@ -146,3 +146,16 @@ func fetchAllOrFail(parent context.Context, urls []string) error {
 	}
 	return nil
 }
+
+// Negative: an optional timeout; cancel is nil exactly when none was made.
+func fetchMaybeBounded(ctx context.Context, d time.Duration) error {
+	var cancel context.CancelFunc
+	if d > 0 {
+		ctx, cancel = context.WithTimeout(ctx, d)
+	}
+	err := fetchURL(ctx, "maybe")
+	if cancel != nil {
+		cancel()
+	}
+	return err
+}

@@ -191,3 +191,15 @@ func (s *sampler) scanLoop(quit, poke <-chan struct{}, scan, broadcast func()) {
 		scan()
 	}
 }
+
+// Negative: an optional timer, stopped when there is one.
+func waitOptional(d time.Duration, done <-chan struct{}) {
+	var t *time.Timer
+	if d > 0 {
+		t = time.NewTimer(d)
+	}
+	<-done
+	if t != nil {
+		t.Stop()
+	}
+}
