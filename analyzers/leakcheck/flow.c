@@ -135,7 +135,7 @@ static int
 flow_occurrence_handles(struct flow_walk *w, TSNode id)
 {
 	const struct flow_resource *r = w->r;
-	TSNode n = id, p = ts_node_parent(id), call, field;
+	TSNode n = id, p = ts_node_parent(id);
 
 	/* v.Close(), v.Body.Close(), and for a func, v(). */
 	if (r->is_func && leak_is(p, "call_expression") &&
@@ -148,14 +148,10 @@ flow_occurrence_handles(struct flow_walk *w, TSNode id)
 		n = p;
 		p = ts_node_parent(p);
 	}
+	/* v.Close(), or v.Close as a value to call later (t.Cleanup). */
 	if (leak_is(p, "selector_expression") &&
-	    ts_node_eq(flow_field(p, "operand"), n)) {
-		field = flow_field(p, "field");
-		call = ts_node_parent(p);
-		return leak_is(call, "call_expression") &&
-		    ts_node_eq(flow_field(call, "function"), p) &&
-		    flow_text_in(w->ctx, field, r->release);
-	}
+	    ts_node_eq(flow_field(p, "operand"), n))
+		return flow_text_in(w->ctx, flow_field(p, "field"), r->release);
 	/* Handed on: an argument, a returned or sent or stored value. */
 	for (; !ts_node_is_null(p); n = p, p = ts_node_parent(p)) {
 		if (leak_is(p, "argument_list") || leak_is(p, "return_statement") ||

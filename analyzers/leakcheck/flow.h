@@ -12,7 +12,8 @@
  *
  * The resource is a variable defined at one node (the call's statement).
  * It counts as handled, from that point on, when it is released (a call of
- * one of the release methods on it, or of it for a cancel func), when a
+ * one of the release methods on it, or of it for a cancel func; or the
+ * method taken as a value to call later, t.Cleanup(f.Close)), when a
  * defer releases it, when it is returned, passed to a call, sent on a
  * channel, stored in a field, index or global, assigned to another variable,
  * or captured by a func literal: the shapes that hand the duty to someone

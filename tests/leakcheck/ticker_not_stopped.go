@@ -203,3 +203,12 @@ func waitOptional(d time.Duration, done <-chan struct{}) {
 		t.Stop()
 	}
 }
+
+type cleaner interface{ Cleanup(func()) }
+
+// Negative: Stop handed to a cleanup list as a method value.
+func tickForTest(c cleaner, every time.Duration) <-chan time.Time {
+	t := time.NewTicker(every)
+	c.Cleanup(t.Stop)
+	return t.C
+}
