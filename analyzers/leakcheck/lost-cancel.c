@@ -12,8 +12,9 @@
  * Accepts: defer cancel() (or a deferred func mentioning it), calling it on
  * every path, returning it, storing it in a struct field, index or global
  * (or a variable declared outside the function), passing it to a call
- * (time.AfterFunc(d, cancel)), capturing it in a func literal; a call at
- * package level; anything in main.main, whose end ends the program.
+ * (time.AfterFunc(d, cancel)), using it in a func literal; the branch of
+ * "if cancel == nil"; a call at package level; main.main itself, whose end
+ * ends the program (its func literals are checked).
  *
  * Fix: "defer cancel()" ("defer cancel(nil)" for WithCancelCause) on a line
  * after the statement. For "ctx, _ := context.WithX(...)" (or var) the _ is

@@ -11,13 +11,15 @@
  * an error return still ticks forever after that return, and the walk
  * already knows that an endless loop only ends by its returns and breaks.
  *
- * Accepts: Stop or a defer mentioning it on every path; returning it,
- * passing it to a call, storing it in a field, global or another variable,
- * sending it, capturing it in a func literal; for a timer, a receive from
- * t.C on the path (it fired: nothing left to stop); "for range t.C", which
- * never ends but by break or return; package level; main.main, whose end
- * ends the program. A result used in place (time.NewTimer(d).C) is left
- * alone: it cannot be stopped, but it is used at once.
+ * Accepts: Stop or a defer mentioning it on every path (Stop as a value
+ * too: t.Cleanup(tk.Stop)); returning it, passing it to a call, storing it
+ * in a field, global or another variable, sending it, using it in a func
+ * literal; the branch of "if t == nil"; for a timer, a receive from t.C on
+ * the path (it fired: nothing left to stop); "for range t.C", which never
+ * ends but by break or return; package level; main.main itself, whose end
+ * ends the program (its func literals are checked). A result used in place
+ * (time.NewTimer(d).C) is left alone: it cannot be stopped, but it is used
+ * at once.
  *
  * Severity: a warning while go.mod says go 1.22 or earlier (or nothing);
  * from go 1.23 on unreferenced timers and tickers are collected, so a hint.
