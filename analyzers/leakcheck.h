@@ -173,7 +173,8 @@ void leak_fix(struct leak_ctx *ctx, const char *title, size_t start,
  * ("defer t.Stop()") on a line of its own after stmt, indented as stmt's
  * line. Returns 1 when done; 0, adding nothing, when stmt is not a
  * statement of a block or case clause alone on its lines (a trailing //
- * comment aside), where a new line after it would not be gofmt-clean Go.
+ * comment aside), or its comment is aligned with the next line's: where a
+ * new line after it would not be gofmt-clean Go.
  */
 int leak_fix_line_after(struct leak_ctx *ctx, const char *title, TSNode stmt,
     const char *text);

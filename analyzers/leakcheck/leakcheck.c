@@ -246,6 +246,25 @@ leak_fix(struct leak_ctx *ctx, const char *title, size_t start, size_t end,
 	e->text = xstrdup(repl);
 }
 
+/*
+ * Return whether the line at text[pos] holds code and then a // comment (or
+ * what looks like one: "http://" in a string counts too).
+ */
+static int
+leak_code_then_comment(const struct leak_ctx *ctx, size_t pos)
+{
+	const char *p = ctx->text + pos, *end = ctx->text + ctx->len;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p + 1 < end && p[0] == '/' && p[1] == '/')
+		return 0;
+	for (; p + 1 < end && *p != '\n'; p++)
+		if (p[0] == '/' && p[1] == '/')
+			return 1;
+	return 0;
+}
+
 /* Add a statement on a new line after stmt to the last finding's fix. */
 int
 leak_fix_line_after(struct leak_ctx *ctx, const char *title, TSNode stmt,
@@ -254,7 +273,7 @@ leak_fix_line_after(struct leak_ctx *ctx, const char *title, TSNode stmt,
 	TSNode parent = ts_node_parent(stmt);
 	size_t start, end, line, indent;
 	char *repl;
-	int crlf;
+	int crlf, commented;
 
 	if (!leak_is(parent, "block") && !leak_is(parent, "expression_case") &&
 	    !leak_is(parent, "type_case") &&
@@ -275,13 +294,17 @@ leak_fix_line_after(struct leak_ctx *ctx, const char *title, TSNode stmt,
 	while (end < ctx->len && (ctx->text[end] == ' ' ||
 	    ctx->text[end] == '\t'))
 		end++;
-	if (end + 1 < ctx->len && ctx->text[end] == '/' &&
-	    ctx->text[end + 1] == '/')
+	commented = end + 1 < ctx->len && ctx->text[end] == '/' &&
+	    ctx->text[end + 1] == '/';
+	if (commented)
 		while (end < ctx->len && ctx->text[end] != '\n')
 			end++;
 	else if (end < ctx->len && ctx->text[end] == '\r')
 		end++;
 	if (end >= ctx->len || ctx->text[end] != '\n')
+		return 0;
+	/* A line between two aligned comments would make gofmt realign them. */
+	if (commented && leak_code_then_comment(ctx, end + 1))
 		return 0;
 	crlf = ctx->text[end - 1] == '\r';
 	repl = xasprintf("%.*s%s%s", (int)(start - line), ctx->text + line,

@@ -2,7 +2,8 @@
  * test-leakline.c - leak_fix_line_after, through ticker-not-stopped's fix:
  * the new statement goes on a line of its own after the defining one, with
  * its indentation and line ending, past a trailing comment; nothing where
- * the statement shares its line with more code.
+ * the statement shares its line with more code, or where the new line would
+ * split comments gofmt aligns.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -91,10 +92,28 @@ test_shared_line(void)
 	free(out);
 }
 
+/* Between two aligned comments the new line would make gofmt realign. */
+static void
+test_aligned_comments(void)
+{
+	size_t n;
+	char *out = fixed("func f() {\n"
+	    "\tt := time.NewTicker(time.Second) // the ticker\n"
+	    "\tn := 0                           // a count\n"
+	    "\t<-t.C\n"
+	    "\t_ = n\n"
+	    "}\n", &n);
+
+	CHECK_UINT_EQ(n, 1);
+	CHECK_NULL(out);
+	free(out);
+}
+
 const struct unit_test leakline_tests[] = {
 	{ "a new line after the statement and its comment",
 	    test_after_comment },
 	{ "CRLF stays CRLF", test_crlf },
 	{ "no fix where the statement shares its line", test_shared_line },
+	{ "no fix between aligned comments", test_aligned_comments },
 	{ NULL, NULL }
 };
