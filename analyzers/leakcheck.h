@@ -70,6 +70,16 @@ struct leak_package {
 	int loaded;
 };
 
+/*
+ * What the last run on a document found, per top-level function, so that
+ * the next run checks only the functions whose text changed (see
+ * leakcheck_run). Opaque.
+ */
+struct leak_memo;
+
+struct leak_memo *leak_memo_new(void);
+void leak_memo_free(struct leak_memo *memo);
+
 /* What to check. */
 struct leak_input {
 	const char *path;
@@ -79,6 +89,7 @@ struct leak_input {
 	const int *enabled;		/* enabled[i] for leak_checks[i]; NULL: all */
 	struct leak_package *pkg;	/* the directory's files, or NULL */
 	TSTree *tree;			/* text already parsed, or NULL */
+	struct leak_memo *memo;		/* the last run's findings, or NULL */
 };
 
 /* What a check sees of one file. */
@@ -106,6 +117,15 @@ struct leak_check {
 	const char *const *needles;
 	/* Report the check's findings in ctx with leak_report(). */
 	void (*run)(struct leak_ctx *ctx);
+	/*
+	 * Whether a finding inside one function may depend on other
+	 * functions of the file. Checks that look only at the function they
+	 * report in, and at the file's package clause, imports and
+	 * package-level var, const and type declarations, leave this 0: with
+	 * a memo (leak_input.memo) they are run again only on the functions
+	 * that changed.
+	 */
+	int whole_file;
 };
 
 extern const struct leak_check *const leak_checks[];
@@ -124,7 +144,13 @@ size_t leakcheck_file(const char *path, const char *text, size_t len,
 
 /*
  * Check in's file; as leakcheck_file, with the package's other files and
- * an already parsed tree (which stays the caller's) when given.
+ * an already parsed tree (which stays the caller's) when given. With a
+ * memo, functions whose text (with the comments just above) is the same as
+ * in the memo's last run keep their findings, moved to where the function
+ * is now, and only the others are checked again; a change of the package
+ * clause, imports, package-level declarations, Go version or enabled
+ * checks checks everything again. The findings are the same as without a
+ * memo. The memo is updated for the next run.
  */
 size_t leakcheck_run(const struct leak_input *in, struct leak_findings *out);
 
@@ -216,6 +242,13 @@ const char *leak_callee(const struct leak_ctx *ctx, TSNode call, char *buf,
  */
 const char *leak_import_name(const struct leak_ctx *ctx, const char *pkg,
     char *buf, size_t size);
+
+/*
+ * Return node's parent, as ts_node_parent does, from an index of the tree
+ * being checked (ts_node_parent searches down from the root each time).
+ * Checks use this, never ts_node_parent.
+ */
+TSNode leak_parent(TSNode node);
 
 /* Return whether node is a function: declaration, method or literal. */
 int leak_is_func(TSNode node);

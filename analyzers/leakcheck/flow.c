@@ -94,8 +94,8 @@ flow_captured(struct flow_walk *w, TSNode id)
 {
 	TSNode n;
 
-	for (n = ts_node_parent(id); !ts_node_is_null(n) &&
-	    !ts_node_eq(n, w->func); n = ts_node_parent(n))
+	for (n = leak_parent(id); !ts_node_is_null(n) &&
+	    !ts_node_eq(n, w->func); n = leak_parent(n))
 		if (leak_is(n, "func_literal"))
 			return 1;
 	return 0;
@@ -105,7 +105,7 @@ flow_captured(struct flow_walk *w, TSNode id)
 static int
 flow_receives(struct flow_walk *w, TSNode id)
 {
-	TSNode sel = ts_node_parent(id), recv = ts_node_parent(sel);
+	TSNode sel = leak_parent(id), recv = leak_parent(sel);
 
 	return w->r->chan != NULL && w->r->recv_releases &&
 	    leak_is(sel, "selector_expression") &&
@@ -135,7 +135,7 @@ static int
 flow_occurrence_handles(struct flow_walk *w, TSNode id)
 {
 	const struct flow_resource *r = w->r;
-	TSNode n = id, p = ts_node_parent(id);
+	TSNode n = id, p = leak_parent(id);
 
 	/* v.Close(), v.Body.Close(), and for a func, v(). */
 	if (r->is_func && leak_is(p, "call_expression") &&
@@ -146,14 +146,14 @@ flow_occurrence_handles(struct flow_walk *w, TSNode id)
 	if (r->field_release && leak_is(p, "selector_expression") &&
 	    leak_text_is(w->ctx, flow_field(p, "field"), r->field)) {
 		n = p;
-		p = ts_node_parent(p);
+		p = leak_parent(p);
 	}
 	/* v.Close(), or v.Close as a value to call later (t.Cleanup). */
 	if (leak_is(p, "selector_expression") &&
 	    ts_node_eq(flow_field(p, "operand"), n))
 		return flow_text_in(w->ctx, flow_field(p, "field"), r->release);
 	/* Handed on: an argument, a returned or sent or stored value. */
-	for (; !ts_node_is_null(p); n = p, p = ts_node_parent(p)) {
+	for (; !ts_node_is_null(p); n = p, p = leak_parent(p)) {
 		if (leak_is(p, "argument_list") || leak_is(p, "return_statement") ||
 		    leak_is(p, "func_literal") || leak_is(p, "go_statement"))
 			return 1;
@@ -694,7 +694,7 @@ flow_leaks(const struct leak_ctx *ctx, TSNode body,
 	memset(&w, 0, sizeof w);
 	w.ctx = ctx;
 	w.r = r;
-	w.func = ts_node_parent(body);
+	w.func = leak_parent(body);
 	/* When main returns the program ends, releasing everything. */
 	if (ctx->is_main && leak_is(w.func, "function_declaration") &&
 	    leak_text_is(ctx, flow_field(w.func, "name"), "main"))

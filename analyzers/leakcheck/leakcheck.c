@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,8 +80,8 @@ leak_is_func(TSNode node)
 TSNode
 leak_enclosing_func(TSNode node)
 {
-	for (node = ts_node_parent(node); !ts_node_is_null(node);
-	    node = ts_node_parent(node))
+	for (node = leak_parent(node); !ts_node_is_null(node);
+	    node = leak_parent(node))
 		if (leak_is_func(node))
 			break;
 	return node;
@@ -187,17 +188,201 @@ leak_import_name(const struct leak_ctx *ctx, const char *pkg, char *buf,
 	return NULL;
 }
 
-/* Visit named nodes depth first. */
+/*
+ * The nodes of the tree being checked, flattened once: tree-sitter's own
+ * ts_node_parent searches down from the root on every call (its cost grows
+ * with the number of declarations in the file), and a cursor walk per check
+ * costs more than a walk over an array. One index per thread, for the tree
+ * leakcheck_run is checking.
+ */
+struct leak_flat {
+	TSNode node;
+	uint32_t parent;		/* index of the parent, or UINT32_MAX */
+	uint32_t end;			/* index past the last descendant */
+	int named;
+};
+
+struct leak_index {
+	struct leak_flat *nodes;	/* preorder: source order */
+	size_t n;
+	size_t alloc;
+	uint32_t *slots;		/* hash of node ids: index + 1, 0 free */
+	size_t mask;
+	int shift;
+};
+
+static _Thread_local struct leak_index *leak_tree_index;
+
+/* Return a node id's slot in the index's hash. */
+static size_t
+leak_index_slot(const struct leak_index *ix, const void *id)
+{
+	size_t h = (size_t)(((uint64_t)(uintptr_t)id * 0x9E3779B97F4A7C15u) >>
+	    ix->shift);
+
+	for (; ix->slots[h] != 0 && ix->nodes[ix->slots[h] - 1].node.id != id;
+	    h = (h + 1) & ix->mask)
+		;
+	return h;
+}
+
+/* Append a node; return its index. */
+static uint32_t
+leak_index_add(struct leak_index *ix, TSNode node, uint32_t parent)
+{
+	if (ix->n == ix->alloc) {
+		ix->alloc = ix->alloc ? ix->alloc * 2 : 1024;
+		ix->nodes = xrealloc(ix->nodes, ix->alloc * sizeof *ix->nodes);
+	}
+	ix->nodes[ix->n].node = node;
+	ix->nodes[ix->n].parent = parent;
+	ix->nodes[ix->n].end = 0;
+	ix->nodes[ix->n].named = ts_node_is_named(node);
+	return (uint32_t)ix->n++;
+}
+
+/*
+ * Flatten the tree under root and hash its nodes; with skip, the root's
+ * children for which skip(child, arg) holds are left out with what they
+ * hold (walks from the root then pass them over).
+ */
+static void
+leak_index_build(struct leak_index *ix, TSNode root,
+    int (*skip)(TSNode child, void *arg), void *arg)
+{
+	TSTreeCursor c = ts_tree_cursor_new(root);
+	uint32_t *stack = xmalloc(64 * sizeof *stack);
+	size_t depth = 0, salloc = 64, cap = 64, i;
+	int bits = 6;
+
+	memset(ix, 0, sizeof *ix);
+	stack[0] = leak_index_add(ix, root, UINT32_MAX);
+	for (;;) {
+		if (ts_tree_cursor_goto_first_child(&c)) {
+			if (++depth == salloc) {
+				salloc *= 2;
+				stack = xrealloc(stack, salloc * sizeof *stack);
+			}
+		} else {
+			for (;;) {
+				ix->nodes[stack[depth]].end = (uint32_t)ix->n;
+				if (depth > 0 &&
+				    ts_tree_cursor_goto_next_sibling(&c))
+					break;
+				if (depth == 0 || !ts_tree_cursor_goto_parent(&c))
+					goto flat;
+				depth--;
+			}
+		}
+		/* A child of the root to leave out: on to its next sibling. */
+		while (depth == 1 && skip != NULL &&
+		    skip(ts_tree_cursor_current_node(&c), arg))
+			if (!ts_tree_cursor_goto_next_sibling(&c)) {
+				ts_tree_cursor_goto_parent(&c);
+				depth = 0;
+				ix->nodes[stack[0]].end = (uint32_t)ix->n;
+				goto flat;
+			}
+		stack[depth] = leak_index_add(ix, ts_tree_cursor_current_node(&c),
+		    stack[depth - 1]);
+	}
+flat:
+	ts_tree_cursor_delete(&c);
+	free(stack);
+	while (cap < 2 * ix->n) {
+		cap *= 2;
+		bits++;
+	}
+	ix->slots = xcalloc(cap, sizeof *ix->slots);
+	ix->mask = cap - 1;
+	ix->shift = 64 - bits;
+	for (i = 0; i < ix->n; i++)
+		ix->slots[leak_index_slot(ix, ix->nodes[i].node.id)] =
+		    (uint32_t)i + 1;
+}
+
+/* Free an index. */
+static void
+leak_index_free(struct leak_index *ix)
+{
+	free(ix->nodes);
+	free(ix->slots);
+}
+
+/* Return a node's place in the current index, or -1. */
+static long
+leak_index_find(TSNode node)
+{
+	const struct leak_index *ix = leak_tree_index;
+	uint32_t at;
+
+	if (ix == NULL || ix->n == 0)
+		return -1;
+	at = ix->slots[leak_index_slot(ix, node.id)];
+	return at != 0 ? (long)at - 1 : -1;
+}
+
+/* Return a node's parent. */
+TSNode
+leak_parent(TSNode node)
+{
+	long i;
+
+	if (ts_node_is_null(node))
+		return node;
+	i = leak_index_find(node);
+	if (i < 0)
+		return ts_node_parent(node);
+	if (leak_tree_index->nodes[i].parent == UINT32_MAX)
+		return ts_node_parent(node);	/* the root: null */
+	return leak_tree_index->nodes[leak_tree_index->nodes[i].parent].node;
+}
+
+/* Visit named nodes depth first with a cursor (nodes not indexed). */
+static void
+leak_walk_cursor(TSNode root, int (*fn)(TSNode node, void *data),
+    void *data)
+{
+	TSTreeCursor c = ts_tree_cursor_new(root);
+	int descend = fn(root, data);
+
+	for (;;) {
+		if (!descend || !ts_tree_cursor_goto_first_child(&c)) {
+			while (!ts_tree_cursor_goto_next_sibling(&c))
+				if (!ts_tree_cursor_goto_parent(&c)) {
+					ts_tree_cursor_delete(&c);
+					return;
+				}
+		}
+		/* Anonymous nodes (punctuation, keywords) are passed over. */
+		descend = 1;
+		if (ts_node_is_named(ts_tree_cursor_current_node(&c)))
+			descend = fn(ts_tree_cursor_current_node(&c), data);
+	}
+}
+
+/* Visit named nodes depth first, in source order. */
 void
 leak_walk(TSNode root, int (*fn)(TSNode node, void *data), void *data)
 {
-	uint32_t i, n;
+	const struct leak_flat *nodes;
+	long at = leak_index_find(root);
+	size_t i, end;
 
-	if (!fn(root, data))
+	if (at < 0) {
+		leak_walk_cursor(root, fn, data);
 		return;
-	n = ts_node_named_child_count(root);
-	for (i = 0; i < n; i++)
-		leak_walk(ts_node_named_child(root, i), fn, data);
+	}
+	nodes = leak_tree_index->nodes;
+	if (!fn(nodes[at].node, data))
+		return;
+	end = nodes[at].end;
+	for (i = (size_t)at + 1; i < end; ) {
+		if (nodes[i].named && !fn(nodes[i].node, data))
+			i = nodes[i].end;
+		else
+			i++;
+	}
 }
 
 /* Record a finding of the running check at node. */
@@ -270,7 +455,7 @@ int
 leak_fix_line_after(struct leak_ctx *ctx, const char *title, TSNode stmt,
     const char *text)
 {
-	TSNode parent = ts_node_parent(stmt);
+	TSNode parent = leak_parent(stmt);
 	size_t start, end, line, indent;
 	char *repl;
 	int crlf, commented;
@@ -549,15 +734,322 @@ leak_dirname(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
+/* One top-level function of the last run, and what the checks found. */
+struct leak_memo_unit {
+	uint64_t hash;			/* of its text from its comments on */
+	size_t len;
+	struct leak_findings found;	/* lines and bytes relative to it */
+};
+
+struct leak_memo {
+	uint64_t context;		/* what every function's checks see */
+	int valid;
+	struct leak_memo_unit *units;
+	size_t n;
+};
+
+/* A top-level function of this run. */
+struct leak_unit {
+	TSNode decl;
+	size_t start;			/* its comments' start, or its own */
+	size_t row;			/* start's row */
+	uint64_t hash;
+	long from;			/* the memo unit it matches, or -1 */
+};
+
+/* Start an empty memo. */
+struct leak_memo *
+leak_memo_new(void)
+{
+	return xcalloc(1, sizeof(struct leak_memo));
+}
+
+/* Free a memo's units. */
+static void
+leak_memo_clear(struct leak_memo *memo)
+{
+	size_t i;
+
+	for (i = 0; i < memo->n; i++)
+		leak_findings_release(&memo->units[i].found);
+	free(memo->units);
+	memo->units = NULL;
+	memo->n = 0;
+	memo->valid = 0;
+}
+
+/* Free a memo. */
+void
+leak_memo_free(struct leak_memo *memo)
+{
+	if (memo == NULL)
+		return;
+	leak_memo_clear(memo);
+	free(memo);
+}
+
+/* Fold bytes into an FNV-1a hash. */
+static uint64_t
+leak_hash(uint64_t h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	while (n-- > 0)
+		h = (h ^ *p++) * 0x100000001b3u;
+	return h;
+}
+
+/* Return whether a top-level node is a function or method declaration. */
+static int
+leak_is_unit(TSNode n)
+{
+	return leak_is(n, "function_declaration") ||
+	    leak_is(n, "method_declaration");
+}
+
+/*
+ * Move the line numbers a message names ("at line 42") by delta: those
+ * within [lo, hi] when making them relative to a function (marked so that
+ * only they move back), the marked ones when putting them back (lo 0).
+ */
+static char *
+leak_message_move(const char *m, long delta, size_t lo, size_t hi)
+{
+	static const char word[] = "line ";
+	struct buf b = BUF_INIT;
+	const char *p;
+	char *end;
+	unsigned long v;
+	int marked;
+
+	while ((p = strstr(m, word)) != NULL) {
+		p += sizeof word - 1;
+		buf_add(&b, m, (size_t)(p - m));
+		marked = *p == '\x01';
+		v = strtoul(p + marked, &end, 10);
+		if (end == p + marked || (marked && *end != '\x01') ||
+		    (!marked && (lo == 0 || v < lo || v > hi))) {
+			m = p;
+			continue;
+		}
+		if (marked)
+			buf_addf(&b, "%ld", (long)v + delta);
+		else
+			buf_addf(&b, "\x01%ld\x01", (long)v + delta);
+		m = end + marked;
+	}
+	buf_adds(&b, m);
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * Copy a finding, moved by delta lines and shift bytes; lines named in its
+ * message between lo and hi are marked relative (lo 0: marked ones are
+ * made absolute again; delta 0: the message is copied as it is).
+ */
+static void
+leak_finding_copy(struct leak_findings *to, const struct leak_finding *f,
+    long delta, long shift, size_t lo, size_t hi)
+{
+	struct leak_finding *c;
+	size_t i;
+
+	if (to->n == to->alloc) {
+		to->alloc = to->alloc ? to->alloc * 2 : 16;
+		to->items = xrealloc(to->items, to->alloc * sizeof *to->items);
+	}
+	c = &to->items[to->n++];
+	*c = *f;
+	c->line = (size_t)((long)f->line + delta);
+	c->start = (size_t)((long)f->start + shift);
+	c->end = (size_t)((long)f->end + shift);
+	c->message = delta == 0 ? xstrdup(f->message) :
+	    leak_message_move(f->message, delta, lo, hi);
+	c->fix = f->fix != NULL ? xstrdup(f->fix) : NULL;
+	c->edits = f->nedits > 0 ? xcalloc(f->nedits, sizeof *c->edits) : NULL;
+	for (i = 0; i < f->nedits; i++) {
+		c->edits[i].start = (size_t)((long)f->edits[i].start + shift);
+		c->edits[i].end = (size_t)((long)f->edits[i].end + shift);
+		c->edits[i].text = xstrdup(f->edits[i].text);
+	}
+}
+
+/*
+ * List the top-level functions of root in units (with the comments right
+ * above each as part of it) and hash what every function's checks see in
+ * *context.
+ */
+static size_t
+leak_units(const struct leak_input *in, TSNode root, int is_main,
+    struct leak_unit **units, uint64_t *context)
+{
+	TSTreeCursor c = ts_tree_cursor_new(root);
+	size_t n = 0, alloc = 0, comments = SIZE_MAX, comments_row = 0, start;
+	size_t i;
+	uint64_t h = 0xcbf29ce484222325u;
+	struct leak_unit *u;
+	TSNode node;
+
+	h = leak_hash(h, &in->go_minor, sizeof in->go_minor);
+	h = leak_hash(h, &is_main, sizeof is_main);
+	for (i = 0; i < leak_nchecks; i++) {
+		int on = in->enabled == NULL || in->enabled[i];
+
+		h = leak_hash(h, &on, sizeof on);
+	}
+	*units = NULL;
+	if (ts_tree_cursor_goto_first_child(&c)) do {
+		node = ts_tree_cursor_current_node(&c);
+		if (leak_is(node, "comment")) {
+			if (comments == SIZE_MAX) {
+				comments = ts_node_start_byte(node);
+				comments_row = ts_node_start_point(node).row;
+			}
+			continue;
+		}
+		start = ts_node_start_byte(node);
+		if (!leak_is_unit(node)) {
+			h = leak_hash(h, in->text + start,
+			    ts_node_end_byte(node) - start);
+			comments = SIZE_MAX;
+			continue;
+		}
+		if (n == alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			*units = xrealloc(*units, alloc * sizeof **units);
+		}
+		u = &(*units)[n++];
+		u->decl = node;
+		u->start = comments != SIZE_MAX ? comments : start;
+		u->row = comments != SIZE_MAX ? comments_row :
+		    ts_node_start_point(node).row;
+		u->hash = leak_hash(0xcbf29ce484222325u, in->text + u->start,
+		    ts_node_end_byte(node) - u->start);
+		u->from = -1;
+		comments = SIZE_MAX;
+	} while (ts_tree_cursor_goto_next_sibling(&c));
+	ts_tree_cursor_delete(&c);
+	*context = h;
+	return n;
+}
+
+/* Match this run's functions with the memo's, in order where they are. */
+static void
+leak_units_match(struct leak_unit *units, size_t n, const struct leak_memo *m)
+{
+	char *used = xcalloc(m->n + 1, 1);
+	size_t i, j, k, next = 0, len;
+
+	for (i = 0; i < n; i++) {
+		len = ts_node_end_byte(units[i].decl) - units[i].start;
+		for (k = 0; k < m->n; k++) {
+			j = (next + k) % m->n;
+			if (!used[j] && m->units[j].hash == units[i].hash &&
+			    m->units[j].len == len) {
+				units[i].from = (long)j;
+				used[j] = 1;
+				next = j + 1;
+				break;
+			}
+		}
+	}
+	free(used);
+}
+
+/* The index filter: leave out the functions the memo answers for. */
+struct leak_skip {
+	const struct leak_unit *units;
+	size_t n;
+	size_t at;
+};
+
+static int
+leak_skip_matched(TSNode child, void *arg)
+{
+	struct leak_skip *k = arg;
+
+	while (k->at < k->n &&
+	    ts_node_start_byte(k->units[k->at].decl) < ts_node_start_byte(child))
+		k->at++;
+	return k->at < k->n && k->units[k->at].decl.id == child.id &&
+	    k->units[k->at].from >= 0;
+}
+
+/* Return the index of the check a finding comes from. */
+static size_t
+leak_check_of(const struct leak_finding *f)
+{
+	size_t i;
+
+	for (i = 0; i < leak_nchecks; i++)
+		if (leak_checks[i]->id == f->check)
+			return i;
+	return 0;
+}
+
+/*
+ * Bring the memo up to date with this run, whose own findings are
+ * out->items[first..), and add the ones it keeps to out.
+ */
+static void
+leak_memo_update(struct leak_memo *memo, const struct leak_unit *units,
+    size_t n, uint64_t context, const int *wanted, struct leak_findings *out,
+    size_t first)
+{
+	struct leak_memo_unit *next = xcalloc(n + 1, sizeof *next), *old;
+	const struct leak_finding *f;
+	size_t i, k, found = out->n, end;
+
+	for (i = 0; i < n; i++) {
+		next[i].hash = units[i].hash;
+		end = ts_node_end_byte(units[i].decl);
+		next[i].len = end - units[i].start;
+		if (units[i].from >= 0) {
+			/* Unchanged: what it had, where it is now. */
+			old = &memo->units[units[i].from];
+			for (k = 0; k < old->found.n; k++) {
+				f = &old->found.items[k];
+				if (!wanted[leak_check_of(f)])
+					continue;
+				leak_finding_copy(&next[i].found, f, 0, 0,
+				    0, 0);
+				leak_finding_copy(out, f, (long)units[i].row,
+				    (long)units[i].start, 0, 0);
+			}
+			continue;
+		}
+		for (k = first; k < found; k++) {
+			f = &out->items[k];
+			if (f->start >= units[i].start && f->start < end &&
+			    !leak_checks[leak_check_of(f)]->whole_file)
+				leak_finding_copy(&next[i].found, f,
+				    -(long)units[i].row, -(long)units[i].start,
+				    units[i].row + 1,
+				    ts_node_end_point(units[i].decl).row + 1);
+		}
+	}
+	leak_memo_clear(memo);
+	memo->units = next;
+	memo->n = n;
+	memo->context = context;
+	memo->valid = 1;
+}
+
 /* Check one file. */
 size_t
 leakcheck_run(const struct leak_input *in, struct leak_findings *out)
 {
+	struct leak_index index = { NULL, 0, 0, NULL, 0, 0 };
+	struct leak_index whole = { NULL, 0, 0, NULL, 0, 0 };
+	struct leak_unit *units = NULL;
+	struct leak_skip skip = { NULL, 0, 0 };
 	struct leak_package own;
 	struct leak_ctx ctx;
 	TSParser *parser = NULL;
 	TSTree *tree = in->tree;
-	size_t i, first = out->n, keep;
+	size_t i, first = out->n, keep, nunits = 0;
+	uint64_t context = 0;
+	int wanted[64], any = 0, pass;
 	char *dir;
 
 	memset(&ctx, 0, sizeof ctx);
@@ -567,28 +1059,56 @@ leakcheck_run(const struct leak_input *in, struct leak_findings *out)
 	ctx.go_minor = in->go_minor;
 	ctx.out = out;
 	ctx.pkg = in->pkg;
+	for (i = 0; i < leak_nchecks && i < ARRAY_SIZE(wanted); i++) {
+		wanted[i] = (in->enabled == NULL || in->enabled[i]) &&
+		    leak_wanted(leak_checks[i], in->text, in->len);
+		any |= wanted[i];
+	}
+	if (!any) {
+		if (in->memo != NULL)
+			leak_memo_clear(in->memo);
+		return 0;
+	}
 	if (ctx.pkg == NULL) {
 		dir = leak_dirname(in->path);
 		leak_package_init(&own, dir);
 		free(dir);
 		ctx.pkg = &own;
 	}
-	for (i = 0; i < leak_nchecks; i++) {
-		if ((in->enabled != NULL && !in->enabled[i]) ||
-		    !leak_wanted(leak_checks[i], in->text, in->len))
-			continue;
-		if (tree == NULL) {
-			parser = leak_go_parser();
-			tree = ts_parser_parse_string(parser, NULL, in->text,
-			    (uint32_t)in->len);
-		}
-		if (ts_node_is_null(ctx.root)) {
-			ctx.root = ts_tree_root_node(tree);
-			ctx.is_main = leak_package_main(in->text, ctx.root);
-		}
-		ctx.check = leak_checks[i];
-		leak_checks[i]->run(&ctx);
+	if (tree == NULL) {
+		parser = leak_go_parser();
+		tree = ts_parser_parse_string(parser, NULL, in->text,
+		    (uint32_t)in->len);
 	}
+	ctx.root = ts_tree_root_node(tree);
+	ctx.is_main = leak_package_main(in->text, ctx.root);
+	if (in->memo != NULL) {
+		nunits = leak_units(in, ctx.root, ctx.is_main, &units, &context);
+		if (in->memo->valid && in->memo->context == context)
+			leak_units_match(units, nunits, in->memo);
+		skip.units = units;
+		skip.n = nunits;
+		leak_index_build(&index, ctx.root, leak_skip_matched, &skip);
+	} else {
+		leak_index_build(&index, ctx.root, NULL, NULL);
+	}
+	/* The checks of one function first, then those of the whole file. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < leak_nchecks; i++) {
+			if (!wanted[i] || leak_checks[i]->whole_file != pass)
+				continue;
+			if (pass == 1 && in->memo != NULL && whole.n == 0)
+				leak_index_build(&whole, ctx.root, NULL, NULL);
+			leak_tree_index = pass == 1 && in->memo != NULL ?
+			    &whole : &index;
+			ctx.check = leak_checks[i];
+			leak_checks[i]->run(&ctx);
+		}
+	}
+	leak_tree_index = NULL;
+	if (in->memo != NULL)
+		leak_memo_update(in->memo, units, nunits, context, wanted, out,
+		    first);
 	/* Drop what the code itself asks to ignore. */
 	for (i = keep = first; i < out->n; i++) {
 		struct leak_finding *f = &out->items[i];
@@ -605,6 +1125,9 @@ leakcheck_run(const struct leak_input *in, struct leak_findings *out)
 	if (out->n > first)
 		qsort(out->items + first, out->n - first, sizeof *out->items,
 		    leak_finding_cmp);
+	free(units);
+	leak_index_free(&index);
+	leak_index_free(&whole);
 	if (tree != NULL && tree != in->tree)
 		ts_tree_delete(tree);
 	if (parser != NULL)

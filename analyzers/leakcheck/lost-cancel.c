@@ -69,8 +69,8 @@ lost_cancel_is_main(const struct leak_ctx *ctx, TSNode fn)
 static int
 lost_cancel_in_loop(TSNode n)
 {
-	for (n = ts_node_parent(n); !ts_node_is_null(n) && !leak_is_func(n);
-	    n = ts_node_parent(n))
+	for (n = leak_parent(n); !ts_node_is_null(n) && !leak_is_func(n);
+	    n = leak_parent(n))
 		if (leak_is(n, "for_statement"))
 			return 1;
 	return 0;
@@ -80,8 +80,8 @@ lost_cancel_in_loop(TSNode n)
 static int
 lost_cancel_in_literal(TSNode n, TSNode fn)
 {
-	for (n = ts_node_parent(n); !ts_node_is_null(n) && !ts_node_eq(n, fn);
-	    n = ts_node_parent(n))
+	for (n = leak_parent(n); !ts_node_is_null(n) && !ts_node_eq(n, fn);
+	    n = leak_parent(n))
 		if (leak_is(n, "func_literal"))
 			return 1;
 	return 0;
@@ -95,7 +95,7 @@ lost_cancel_in_literal(TSNode n, TSNode fn)
 static int
 lost_cancel_ctx_escapes(TSNode id, TSNode fn)
 {
-	TSNode p = ts_node_parent(id), up = ts_node_parent(p);
+	TSNode p = leak_parent(id), up = leak_parent(p);
 
 	if (leak_is(p, "return_statement") || (leak_is(p, "expression_list") &&
 	    leak_is(up, "return_statement")))
@@ -107,7 +107,7 @@ lost_cancel_ctx_escapes(TSNode id, TSNode fn)
 		return 1;
 	if (lost_cancel_in_literal(id, fn))
 		return 1;
-	for (; !ts_node_is_null(p) && !ts_node_eq(p, fn); p = ts_node_parent(p))
+	for (; !ts_node_is_null(p) && !ts_node_eq(p, fn); p = leak_parent(p))
 		if (leak_is(p, "send_statement") ||
 		    leak_is(p, "go_statement") ||
 		    leak_is(p, "composite_literal"))
@@ -130,10 +130,11 @@ lost_cancel_use(TSNode n, void *data)
 		u->unsafe = lost_cancel_ctx_escapes(n, u->fn);
 	else if (u->cancel != NULL && leak_text_is(u->ctx, n, u->cancel)) {
 		/* cancel() itself, not deferred, not in a func literal. */
-		p = ts_node_parent(n);
+		p = leak_parent(n);
 		u->unsafe = !leak_is(p, "call_expression") ||
 		    !ts_node_eq(ts_node_child_by_field_name(p, "function", 8),
-		    n) || leak_is(ts_node_parent(p), "defer_statement") || lost_cancel_in_literal(n, u->fn);
+		    n) || leak_is(leak_parent(p), "defer_statement") ||
+		    lost_cancel_in_literal(n, u->fn);
 	}
 	return 0;
 }
@@ -238,7 +239,7 @@ lost_cancel_fix(struct leak_ctx *ctx, TSNode stmt, const char *ctxvar,
 	snprintf(line, sizeof line, "defer %s(%s)", name, cause ? "nil" : "");
 	snprintf(title, sizeof title, "Add %s", line);
 	if (leak_is(stmt, "var_spec"))
-		stmt = ts_node_parent(stmt);
+		stmt = leak_parent(stmt);
 	if (!leak_fix_line_after(ctx, title, stmt, line) ||
 	    ts_node_is_null(blank))
 		return;
@@ -254,7 +255,7 @@ lost_cancel_fix(struct leak_ctx *ctx, TSNode stmt, const char *ctxvar,
 static TSNode
 lost_cancel_def(TSNode call, TSNode names[2])
 {
-	TSNode list = ts_node_parent(call), stmt = ts_node_parent(list), left;
+	TSNode list = leak_parent(call), stmt = leak_parent(list), left;
 	uint32_t i, count, n = 0;
 
 	if (!leak_is(list, "expression_list") ||
@@ -264,11 +265,12 @@ lost_cancel_def(TSNode call, TSNode names[2])
 		/* var ctx, cancel = context.WithCancel(p) */
 		count = ts_node_named_child_count(stmt);
 		for (i = 0; i < count; i++) {
-			if (!leak_is(ts_node_named_child(stmt, i), "identifier"))
+			left = ts_node_named_child(stmt, i);
+			if (!leak_is(left, "identifier"))
 				continue;
 			if (n == 2)
 				return (TSNode){ 0 };
-			names[n++] = ts_node_named_child(stmt, i);
+			names[n++] = left;
 		}
 		return n == 2 ? stmt : (TSNode){ 0 };
 	}
@@ -327,7 +329,7 @@ lost_cancel_visit(TSNode n, void *data)
 		return 1;	/* it lives as long as the program anyway */
 	until = strstr(*f, "Cancel") != NULL ? "its parent is cancelled" :
 	    "its deadline passes or its parent is cancelled";
-	if (leak_is(ts_node_parent(n), "expression_statement")) {
+	if (leak_is(leak_parent(n), "expression_statement")) {
 		leak_report(ctx, n, "the context and cancel function from %s "
 		    "are discarded: the context stays live until %s", callee,
 		    until);

@@ -44,7 +44,7 @@ static const char *const ticker_not_stopped_release[] = { "Stop", NULL };
 
 struct ticker_not_stopped_state {
 	struct leak_ctx *ctx;
-	char ticker[64];		/* "time.NewTicker" or "alias.NewTicker" */
+	char ticker[64];		/* "time.NewTicker", or its alias's */
 	char timer[64];
 };
 
@@ -70,8 +70,8 @@ ticker_not_stopped_is_main(const struct leak_ctx *ctx, TSNode fn)
 static int
 ticker_not_stopped_in_loop(TSNode n)
 {
-	for (n = ts_node_parent(n); !ts_node_is_null(n) && !leak_is_func(n);
-	    n = ts_node_parent(n))
+	for (n = leak_parent(n); !ts_node_is_null(n) && !leak_is_func(n);
+	    n = leak_parent(n))
 		if (leak_is(n, "for_statement"))
 			return 1;
 	return 0;
@@ -88,8 +88,8 @@ ticker_not_stopped_use(TSNode n, void *data)
 		return 0;
 	if (!leak_is(n, "identifier") || !leak_text_is(u->ctx, n, u->var))
 		return 1;
-	sel = ts_node_parent(n);
-	up = ts_node_parent(sel);
+	sel = leak_parent(n);
+	up = leak_parent(sel);
 	field = ts_node_child_by_field_name(sel, "field", 5);
 	/* t.Stop(), t.Reset(d), <-t.C, range t.C: nothing else. */
 	if (!leak_is(sel, "selector_expression") ||
@@ -104,7 +104,7 @@ ticker_not_stopped_use(TSNode n, void *data)
 		    !leak_text_is(u->ctx, field, "Reset"));
 	/* A func literal may run after the function returned. */
 	for (up = sel; !u->unsafe && !ts_node_is_null(up) &&
-	    !ts_node_eq(up, u->fn); up = ts_node_parent(up))
+	    !ts_node_eq(up, u->fn); up = leak_parent(up))
 		if (leak_is(up, "func_literal"))
 			u->unsafe = 1;
 	return 0;
@@ -132,7 +132,7 @@ ticker_not_stopped_fix(struct leak_ctx *ctx, TSNode stmt, const char *var)
 	snprintf(line, sizeof line, "defer %s.Stop()", var);
 	snprintf(title, sizeof title, "Add %s", line);
 	if (leak_is(stmt, "var_spec"))
-		stmt = ts_node_parent(stmt);
+		stmt = leak_parent(stmt);
 	leak_fix_line_after(ctx, title, stmt, line);
 }
 
@@ -152,8 +152,8 @@ ticker_not_stopped_report(struct leak_ctx *ctx, TSNode call,
 	    "once unreachable; Stop releases it at once)" : "";
 
 	if (var == NULL)
-		leak_report(ctx, call, "the %s from %s is discarded: it is never "
-		    "stopped and %s%s", kind, callee, fate, hint);
+		leak_report(ctx, call, "the %s from %s is discarded: it is "
+		    "never stopped and %s%s", kind, callee, fate, hint);
 	else
 		leak_report(ctx, call, "%s from %s is not stopped on every "
 		    "path: the function can leave at line %zu with the %s%s",
@@ -171,7 +171,7 @@ ticker_not_stopped_report(struct leak_ctx *ctx, TSNode call,
 static TSNode
 ticker_not_stopped_def(TSNode call, TSNode *var)
 {
-	TSNode list = ts_node_parent(call), stmt = ts_node_parent(list), left;
+	TSNode list = leak_parent(call), stmt = leak_parent(list), left;
 	uint32_t i, count;
 
 	if (!leak_is(list, "expression_list") ||
@@ -225,7 +225,7 @@ ticker_not_stopped_visit(TSNode n, void *data)
 	fn = leak_enclosing_func(n);
 	if (ts_node_is_null(fn) || ticker_not_stopped_is_main(ctx, fn))
 		return 1;	/* it lives as long as the program anyway */
-	if (leak_is(ts_node_parent(n), "expression_statement")) {
+	if (leak_is(leak_parent(n), "expression_statement")) {
 		ticker_not_stopped_report(ctx, n, callee, NULL, 0);
 		return 1;
 	}

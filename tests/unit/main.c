@@ -25,6 +25,7 @@ static const struct {
 	{ "pprof", pprof_tests },
 	{ "leakfix", leakfix_tests },
 	{ "leakline", leakline_tests },
+	{ "leakmemo", leakmemo_tests },
 };
 
 static struct buf unit_log = BUF_INIT;	/* the current test's failures */
