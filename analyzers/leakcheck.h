@@ -195,6 +195,24 @@ void leak_fix(struct leak_ctx *ctx, const char *title, size_t start,
     size_t end, const char *repl);
 
 /*
+ * Add to the last finding's quick fix (named title) the statement text
+ * ("defer t.Stop()") on a line of its own after stmt, indented as stmt's
+ * line. Returns 1 when done; 0, adding nothing, when stmt is not a
+ * statement of a block or case clause alone on its lines (a trailing //
+ * comment aside), or its comment is aligned with the next line's: where a
+ * new line after it would not be gofmt-clean Go.
+ */
+int leak_fix_line_after(struct leak_ctx *ctx, const char *title, TSNode stmt,
+    const char *text);
+
+/*
+ * Set the severity of the finding the running check reported last, when it
+ * differs from the check's own (a hint where the go.mod version makes the
+ * pattern harmless).
+ */
+void leak_report_severity(struct leak_ctx *ctx, enum leak_severity severity);
+
+/*
  * Return the .go files of the checked file's directory, in *n: read once
  * per package, files over 4 MB and unreadable ones left out, _test.go files
  * included. The checked file is among them as it is on disk, which in the

@@ -121,6 +121,48 @@ flow_in_drain_loop(struct flow_walk *w)
 }
 
 /*
+ * Return whether an occurrence of the variable lies in a func literal of
+ * the function walked: captured, whatever the literal does with it.
+ */
+static int
+flow_captured(struct flow_walk *w, TSNode id)
+{
+	TSNode n;
+
+	for (n = leak_parent(id); !ts_node_is_null(n) &&
+	    !ts_node_eq(n, w->func); n = leak_parent(n))
+		if (leak_is(n, "func_literal"))
+			return 1;
+	return 0;
+}
+
+/* Return whether an occurrence of the variable is a receive from r.chan. */
+static int
+flow_receives(struct flow_walk *w, TSNode id)
+{
+	TSNode sel = leak_parent(id), recv = leak_parent(sel);
+
+	return w->r->chan != NULL && w->r->recv_releases &&
+	    leak_is(sel, "selector_expression") &&
+	    ts_node_eq(flow_field(sel, "operand"), id) &&
+	    leak_text_is(w->ctx, flow_field(sel, "field"), w->r->chan) &&
+	    leak_is(recv, "unary_expression") &&
+	    leak_text_is(w->ctx, flow_field(recv, "operator"), "<-");
+}
+
+/* Return whether a for clause ranges over r.chan, which is never closed. */
+static int
+flow_ranges_chan(struct flow_walk *w, TSNode head)
+{
+	TSNode right = flow_field(head, "right");
+
+	return w->r->chan != NULL && leak_is(head, "range_clause") &&
+	    leak_is(right, "selector_expression") &&
+	    leak_text_is(w->ctx, flow_field(right, "operand"), w->r->var) &&
+	    leak_text_is(w->ctx, flow_field(right, "field"), w->r->chan);
+}
+
+/*
  * Classify one occurrence of the resource variable: return whether it
  * releases or hands on the resource (see flow.h).
  */
@@ -128,7 +170,7 @@ static int
 flow_occurrence_handles(struct flow_walk *w, TSNode id)
 {
 	const struct flow_resource *r = w->r;
-	TSNode n = id, p = leak_parent(id), call, field;
+	TSNode n = id, p = leak_parent(id);
 
 	/* <-v and range v, for a channel a receive releases. */
 	if (r->recv_release && leak_is(p, "unary_expression") &&
@@ -141,19 +183,21 @@ flow_occurrence_handles(struct flow_walk *w, TSNode id)
 	if (r->is_func && leak_is(p, "call_expression") &&
 	    ts_node_eq(flow_field(p, "function"), n))
 		return 1;
+	/*
+	 * Captured by a func literal: handed on, except a channel's, whose
+	 * literals send on it (the sender's own send releases nothing).
+	 */
+	if ((!r->recv_release && flow_captured(w, n)) || flow_receives(w, n))
+		return 1;
 	if (r->field_release && leak_is(p, "selector_expression") &&
 	    leak_text_is(w->ctx, flow_field(p, "field"), r->field)) {
 		n = p;
 		p = leak_parent(p);
 	}
+	/* v.Close(), or v.Close as a value to call later (t.Cleanup). */
 	if (leak_is(p, "selector_expression") &&
-	    ts_node_eq(flow_field(p, "operand"), n)) {
-		field = flow_field(p, "field");
-		call = leak_parent(p);
-		return leak_is(call, "call_expression") &&
-		    ts_node_eq(flow_field(call, "function"), p) &&
-		    flow_text_in(w->ctx, field, r->release);
-	}
+	    ts_node_eq(flow_field(p, "operand"), n))
+		return flow_text_in(w->ctx, flow_field(p, "field"), r->release);
 	/* Handed on: an argument, a returned or sent or stored value. */
 	for (; !ts_node_is_null(p); n = p, p = leak_parent(p)) {
 		if (leak_is(p, "argument_list") || leak_is(p, "return_statement") ||
@@ -518,7 +562,8 @@ flow_for(struct flow_walk *w, TSNode n, enum flow_state st)
 	/* The clauses run before the body: a definition may be there. */
 	for (i = 0; i < ts_node_named_child_count(n); i++) {
 		head = ts_node_named_child(n, i);
-		if (ts_node_eq(head, body) || leak_is(head, "comment"))
+		if (ts_node_eq(head, body) || leak_is(head, "comment") ||
+		    flow_ranges_chan(w, head))
 			continue;
 		endless = 0;
 		if (flow_drain_test(w, head, 0))

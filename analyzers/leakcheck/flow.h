@@ -14,7 +14,8 @@
  *
  * The resource is a variable defined at one node (the call's statement).
  * It counts as handled, from that point on, when it is released (a call of
- * one of the release methods on it, or of it for a cancel func), when a
+ * one of the release methods on it, or of it for a cancel func; or the
+ * method taken as a value to call later, t.Cleanup(f.Close)), when a
  * defer releases it, when it is returned, passed to a call, sent on a
  * channel, stored in a field, index or global, assigned to another variable,
  * or captured by a func literal: the shapes that hand the duty to someone
@@ -25,7 +26,9 @@
  * Optional modes, off when zeroed: a resource that releases itself when a
  * method reports the end (drain: rows.Next()), a channel that a receive
  * releases (recv_release), one of many senders' (many_senders), loops
- * that drain what they release (loop_drains).
+ * that drain what they release (loop_drains), and a channel field (chan)
+ * a receive from which releases the resource (recv_releases: a timer's
+ * `<-t.C`), a range over it being an endless loop.
  */
 #ifndef HEAPLENS_LEAKCHECK_FLOW_H
 #define HEAPLENS_LEAKCHECK_FLOW_H
@@ -69,6 +72,14 @@ struct flow_resource {
 	 * For channels whose senders a receive loop waits for.
 	 */
 	int loop_drains;
+	/*
+	 * Its channel field, never closed ("C" of a timer or ticker), or
+	 * NULL: a "for range r.C" loop only ends by break, return or the
+	 * like, as "for { }" does.
+	 */
+	const char *chan;
+	int recv_releases;	/* a receive from chan releases it (a timer
+				   that fired needs no Stop) */
 };
 
 /*

@@ -443,6 +443,82 @@ leak_fix(struct leak_ctx *ctx, const char *title, size_t start, size_t end,
 	e->text = xstrdup(repl);
 }
 
+/*
+ * Return whether the line at text[pos] holds code and then a // comment (or
+ * what looks like one: "http://" in a string counts too).
+ */
+static int
+leak_code_then_comment(const struct leak_ctx *ctx, size_t pos)
+{
+	const char *p = ctx->text + pos, *end = ctx->text + ctx->len;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p + 1 < end && p[0] == '/' && p[1] == '/')
+		return 0;
+	for (; p + 1 < end && *p != '\n'; p++)
+		if (p[0] == '/' && p[1] == '/')
+			return 1;
+	return 0;
+}
+
+/* Add a statement on a new line after stmt to the last finding's fix. */
+int
+leak_fix_line_after(struct leak_ctx *ctx, const char *title, TSNode stmt,
+    const char *text)
+{
+	TSNode parent = leak_parent(stmt);
+	size_t start, end, line, indent;
+	char *repl;
+	int crlf, commented;
+
+	if (!leak_is(parent, "block") && !leak_is(parent, "expression_case") &&
+	    !leak_is(parent, "type_case") &&
+	    !leak_is(parent, "communication_case") &&
+	    !leak_is(parent, "default_case"))
+		return 0;
+	start = ts_node_start_byte(stmt);
+	end = ts_node_end_byte(stmt);
+	/* Nothing but indentation before it on its first line... */
+	for (line = start; line > 0 && ctx->text[line - 1] != '\n'; line--)
+		;
+	for (indent = line; indent < start && (ctx->text[indent] == '\t' ||
+	    ctx->text[indent] == ' '); indent++)
+		;
+	if (indent != start)
+		return 0;
+	/* ...and nothing but a // comment after it on its last. */
+	while (end < ctx->len && (ctx->text[end] == ' ' ||
+	    ctx->text[end] == '\t'))
+		end++;
+	commented = end + 1 < ctx->len && ctx->text[end] == '/' &&
+	    ctx->text[end + 1] == '/';
+	if (commented)
+		while (end < ctx->len && ctx->text[end] != '\n')
+			end++;
+	else if (end < ctx->len && ctx->text[end] == '\r')
+		end++;
+	if (end >= ctx->len || ctx->text[end] != '\n')
+		return 0;
+	/* A line between two aligned comments would make gofmt realign them. */
+	if (commented && leak_code_then_comment(ctx, end + 1))
+		return 0;
+	crlf = ctx->text[end - 1] == '\r';
+	repl = xasprintf("%.*s%s%s", (int)(start - line), ctx->text + line,
+	    text, crlf ? "\r\n" : "\n");
+	leak_fix(ctx, title, end + 1, end + 1, repl);
+	free(repl);
+	return 1;
+}
+
+/* Set the last finding's severity. */
+void
+leak_report_severity(struct leak_ctx *ctx, enum leak_severity severity)
+{
+	if (ctx->out->n > 0)
+		ctx->out->items[ctx->out->n - 1].severity = severity;
+}
+
 /* Free one finding's storage. */
 static void
 leak_finding_free(struct leak_finding *f)

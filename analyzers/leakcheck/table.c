@@ -16,6 +16,8 @@ extern const struct leak_check leak_context_growth_in_loop;
 extern const struct leak_check leak_global_map_growth;
 extern const struct leak_check leak_rows_not_closed;
 extern const struct leak_check leak_goroutine_blocked_send;
+extern const struct leak_check leak_ticker_not_stopped;
+extern const struct leak_check leak_lost_cancel;
 
 const struct leak_check *const leak_checks[] = {
 	&leak_defer_in_loop,
@@ -29,6 +31,8 @@ const struct leak_check *const leak_checks[] = {
 	&leak_global_map_growth,
 	&leak_rows_not_closed,
 	&leak_goroutine_blocked_send,
+	&leak_ticker_not_stopped,
+	&leak_lost_cancel,
 };
 
 const size_t leak_nchecks = ARRAY_SIZE(leak_checks);

@@ -38,6 +38,12 @@ for id in $($HEAPLENS check --enable nonexistent 2>&1 | sed -n 's/.*(checks: \(.
 	fi
 done
 
+# Severity: ticker-not-stopped is a warning before go 1.23, a hint from it.
+sev=$(jq -r '[.findings[] | select(.check == "ticker-not-stopped") |
+	"\(.file | test("/go123/"))=\(.severity)"] | unique | join(" ")' "$TMP/out.json")
+expect_eq "ticker-not-stopped: a hint under go 1.23, a warning under go 1.19" \
+	"false=warning true=hint" "$sev"
+
 # Output format and options.
 line=$($HEAPLENS check "$dir/defer_in_loop.go" | head -n 1)
 expect_match "go vet style line" '^tests/leakcheck/defer_in_loop\.go:[0-9]+:[0-9]+: .* \[defer-in-loop\]$' "$line"

@@ -24,6 +24,7 @@ static const struct {
 	{ "sourcemap", sourcemap_tests },
 	{ "pprof", pprof_tests },
 	{ "leakfix", leakfix_tests },
+	{ "leakline", leakline_tests },
 	{ "leakmemo", leakmemo_tests },
 };
 

@@ -1,5 +1,6 @@
 // Cases for a go 1.23 module: unreferenced timers and tickers are collected
-// by the garbage collector, so neither tick-leak nor after-in-loop fires.
+// by the garbage collector, so neither tick-leak nor after-in-loop fires,
+// and ticker-not-stopped is only a hint (t0007 checks its severity).
 package go123
 
 import (
@@ -32,6 +33,23 @@ func Consume(ctx context.Context, msgs <-chan string, handle func(string), idle 
 			handle(m)
 		case <-time.After(time.Second):
 			idle()
+		}
+	}
+}
+
+// A ticker the error return leaves running: collected once unreachable from
+// go 1.23 on, so a hint.
+func Watch(ctx context.Context, check func() error) error {
+	t := time.NewTicker(time.Second) // want "ticker-not-stopped"
+	for {
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+			if err := check(); err != nil {
+				return err
+			}
 		}
 	}
 }
