@@ -181,9 +181,10 @@ const char *leak_callee(const struct leak_ctx *ctx, TSNode call, char *buf,
     size_t size);
 
 /*
- * Return the name the file imports standard package pkg ("time") under, in
- * buf ("time", or an alias), or NULL when the file does not import it by
- * name (absent, "_" or "."). Checks look calls up by this name.
+ * Return the name the file imports standard package pkg ("time",
+ * "net/http") under, in buf ("time", "http", or an alias), or NULL when
+ * the file does not import it by name (absent, "_" or "."). Checks look
+ * calls up by this name.
  */
 const char *leak_import_name(const struct leak_ctx *ctx, const char *pkg,
     char *buf, size_t size);

@@ -152,6 +152,7 @@ leak_import_name(const struct leak_ctx *ctx, const char *pkg, char *buf,
 	uint32_t i, j, n = ts_node_named_child_count(ctx->root), m;
 	TSNode decl, spec, list, path, name;
 	char quoted[128];
+	const char *base;
 
 	snprintf(quoted, sizeof quoted, "\"%s\"", pkg);
 	for (i = 0; i < n; i++) {
@@ -171,7 +172,9 @@ leak_import_name(const struct leak_ctx *ctx, const char *pkg, char *buf,
 				continue;
 			name = ts_node_child_by_field_name(spec, "name", 4);
 			if (ts_node_is_null(name)) {
-				snprintf(buf, size, "%s", pkg);
+				/* "net/http" is called http. */
+				base = strrchr(pkg, '/');
+				snprintf(buf, size, "%s", base ? base + 1 : pkg);
 				return buf;
 			}
 			if (!leak_is(name, "package_identifier") ||
