@@ -113,6 +113,10 @@ flow_occurrence_handles(struct flow_walk *w, TSNode id)
 	}
 	/* Handed on: an argument, a returned or sent or stored value. */
 	for (; !ts_node_is_null(p); n = p, p = ts_node_parent(p)) {
+		if (leak_is(p, "argument_list") && r->readers != NULL &&
+		    flow_text_in(w->ctx, flow_field(ts_node_parent(p),
+		    "function"), r->readers))
+			return 0;
 		if (leak_is(p, "argument_list") || leak_is(p, "return_statement") ||
 		    leak_is(p, "func_literal") || leak_is(p, "go_statement"))
 			return 1;
@@ -375,6 +379,35 @@ flow_err_call(struct flow_walk *w, TSNode cond)
 	return 0;
 }
 
+/*
+ * Return whether cond tests the resource against nil with op: `v op nil`,
+ * `nil op v`, or with a field resource `v.Field op nil`; or, for "!=", an
+ * && of such tests, for "==", an || of them.
+ */
+static int
+flow_nil_test(struct flow_walk *w, TSNode cond, const char *op)
+{
+	TSNode l = flow_field(cond, "left"), r = flow_field(cond, "right");
+	TSNode o = flow_field(cond, "operator"), v;
+
+	if (!leak_is(cond, "binary_expression") || ts_node_is_null(o))
+		return 0;
+	if (leak_text_is(w->ctx, o, strcmp(op, "!=") == 0 ? "&&" : "||"))
+		return flow_nil_test(w, l, op) && flow_nil_test(w, r, op);
+	if (!leak_text_is(w->ctx, o, op))
+		return 0;
+	if (leak_is(l, "nil"))
+		v = r;
+	else if (leak_is(r, "nil"))
+		v = l;
+	else
+		return 0;
+	if (w->r->field_release && leak_is(v, "selector_expression") &&
+	    leak_text_is(w->ctx, flow_field(v, "field"), w->r->field))
+		v = flow_field(v, "operand");
+	return leak_is(v, "identifier") && leak_text_is(w->ctx, v, w->r->var);
+}
+
 /* Walk an if statement: each branch is a path. */
 static enum flow_state
 flow_if(struct flow_walk *w, TSNode n, enum flow_state st)
@@ -401,6 +434,11 @@ flow_if(struct flow_walk *w, TSNode n, enum flow_state st)
 	    flow_err_call(w, cond)))
 		st_then = FLOW_DONE;
 	if (st == FLOW_PENDING && flow_err_test(w, cond, "=="))
+		st_else = FLOW_DONE;
+	/* Where the resource is nil there is nothing to release either. */
+	if (flow_pending(st) && flow_nil_test(w, cond, "=="))
+		st_then = FLOW_DONE;
+	if (flow_pending(st) && flow_nil_test(w, cond, "!="))
 		st_else = FLOW_DONE;
 	st_then = flow_stmt(w, then, st_then);
 	if (!ts_node_is_null(alt))

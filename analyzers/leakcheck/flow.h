@@ -17,7 +17,9 @@
  * channel, stored in a field, index or global, assigned to another variable,
  * or captured by a func literal: the shapes that hand the duty to someone
  * else. Paths on which the accompanying error variable is known non-nil
- * (the then-branch of `if err != nil`) need no release.
+ * (the then-branch of `if err != nil`) need no release, nor do paths on
+ * which the resource itself is known nil (the else-branch of `if v != nil`
+ * or of `if v != nil && v.Body != nil`, the then-branch of `if v == nil`).
  */
 #ifndef HEAPLENS_LEAKCHECK_FLOW_H
 #define HEAPLENS_LEAKCHECK_FLOW_H
@@ -32,6 +34,12 @@ struct flow_resource {
 	int is_func;		/* released by calling it: cancel() */
 	int field_release;	/* released through a field: resp.Body.Close() */
 	const char *field;	/* that field: "Body" */
+	/*
+	 * Calls that only read the resource ("io.ReadAll", "json.NewDecoder"),
+	 * NULL-terminated, or NULL: passing it to them neither releases it
+	 * nor hands it on.
+	 */
+	const char *const *readers;
 };
 
 /*
