@@ -481,6 +481,26 @@ flow_for(struct flow_walk *w, TSNode n, enum flow_state st)
 	return flow_merge(flow_merge(st, end), out);
 }
 
+/*
+ * Return the state a tagless switch's case starts in: done when its one
+ * expression holds only when err is non-nil or the resource is nil.
+ */
+static enum flow_state
+flow_case_state(struct flow_walk *w, TSNode k, enum flow_state st)
+{
+	TSNode list = flow_field(k, "value"), e;
+
+	if (ts_node_named_child_count(list) != 1)
+		return st;
+	e = ts_node_named_child(list, 0);
+	if (st == FLOW_PENDING && (flow_err_test(w, e, "!=") ||
+	    flow_err_call(w, e)))
+		return FLOW_DONE;
+	if (flow_pending(st) && flow_nil_test(w, e, "=="))
+		return FLOW_DONE;
+	return st;
+}
+
 /* Walk a switch, type switch or select: each case is a path. */
 static enum flow_state
 flow_cases(struct flow_walk *w, TSNode n, enum flow_state st, int is_select)
@@ -517,6 +537,10 @@ flow_cases(struct flow_walk *w, TSNode n, enum flow_state st, int is_select)
 		    !leak_is(k, "communication_case"))
 			continue;
 		c = st;
+		/* switch { case err != nil: ... } is the error path too. */
+		if (leak_is(k, "expression_case") &&
+		    ts_node_is_null(flow_field(n, "value")))
+			c = flow_case_state(w, k, c);
 		/* A select case's receive or send is part of its path. */
 		if (leak_is(k, "communication_case")) {
 			TSNode comm = flow_field(k, "communication");

@@ -17,9 +17,12 @@
  * channel, stored in a field, index or global, assigned to another variable,
  * or captured by a func literal: the shapes that hand the duty to someone
  * else. Paths on which the accompanying error variable is known non-nil
- * (the then-branch of `if err != nil`) need no release, nor do paths on
- * which the resource itself is known nil (the else-branch of `if v != nil`
- * or of `if v != nil && v.Body != nil`, the then-branch of `if v == nil`).
+ * (the then-branch of `if err != nil`, `case err != nil:` of a switch with
+ * no tag) need no release, nor do paths on which the resource itself is
+ * known nil (the else-branch of `if v != nil` or of `if v != nil &&
+ * v.Body != nil`, the then-branch of `if v == nil`, `case v == nil:`).
+ * Passing the resource to one of its readers (flow_resource.readers)
+ * neither releases nor hands it on.
  */
 #ifndef HEAPLENS_LEAKCHECK_FLOW_H
 #define HEAPLENS_LEAKCHECK_FLOW_H
