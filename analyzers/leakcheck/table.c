@@ -13,6 +13,8 @@ extern const struct leak_check leak_range_never_closed;
 extern const struct leak_check leak_after_in_loop;
 extern const struct leak_check leak_tick_leak;
 extern const struct leak_check leak_context_growth_in_loop;
+extern const struct leak_check leak_body_not_closed;
+extern const struct leak_check leak_defer_before_err_check;
 
 const struct leak_check *const leak_checks[] = {
 	&leak_defer_in_loop,
@@ -23,6 +25,8 @@ const struct leak_check *const leak_checks[] = {
 	&leak_after_in_loop,
 	&leak_tick_leak,
 	&leak_context_growth_in_loop,
+	&leak_body_not_closed,
+	&leak_defer_before_err_check,
 };
 
 const size_t leak_nchecks = ARRAY_SIZE(leak_checks);
