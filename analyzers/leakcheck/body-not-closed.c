@@ -18,8 +18,8 @@
  * (io.ReadAll, io.Copy, json.NewDecoder, bufio.NewReader ...: see
  * body_not_closed_readers) is only a read, so `resp, _ := http.Get(u);
  * io.ReadAll(resp.Body)` is flagged, while a body decoded and closed later
- * is not. Passing resp itself to any call is trusted, as is any call
- * when the walk gives up (goto). Not reported in main.main.
+ * is not. Passing resp itself to any call is trusted. Functions with a
+ * goto are left alone, and main.main is not reported (see flow.h).
  *
  * Quick fix: insert "defer resp.Body.Close()" on its own line, indented as
  * the call's statement, right after the `if err != nil { ... return }` that
@@ -55,8 +55,7 @@ static const struct {
 	{ "bufio", "NewScanner" },
 };
 
-#define BODY_NOT_CLOSED_NREADERS \
-	(sizeof body_not_closed_readers / sizeof body_not_closed_readers[0])
+#define BODY_NOT_CLOSED_NREADERS ARRAY_SIZE(body_not_closed_readers)
 
 struct body_not_closed {
 	struct leak_ctx *ctx;
@@ -174,12 +173,13 @@ body_not_closed_fix(struct leak_ctx *ctx, const struct httpcall *hc,
 static int
 body_not_closed_err_nil(const struct leak_ctx *ctx, TSNode cond, TSNode err)
 {
-	TSNode l = ts_node_child_by_field_name(cond, "left", 4);
-	TSNode r = ts_node_child_by_field_name(cond, "right", 5);
-	TSNode op = ts_node_child_by_field_name(cond, "operator", 8);
+	TSNode l, r, op;
 
 	if (!leak_is(cond, "binary_expression"))
 		return 0;
+	l = ts_node_child_by_field_name(cond, "left", 4);
+	r = ts_node_child_by_field_name(cond, "right", 5);
+	op = ts_node_child_by_field_name(cond, "operator", 8);
 	if (leak_text_is(ctx, op, "||"))
 		return body_not_closed_err_nil(ctx, l, err);
 	return leak_text_is(ctx, op, "==") &&

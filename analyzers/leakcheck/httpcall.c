@@ -163,7 +163,8 @@ httpcall_match(const struct leak_ctx *ctx, const char *http, TSNode call,
 	    !ts_node_eq(httpcall_field(stmt, "right"), list))
 		return 0;
 	left = httpcall_field(stmt, "left");
-	if (ts_node_named_child_count(left) != 2 ||
+	if (!leak_is(left, "expression_list") ||
+	    ts_node_named_child_count(left) != 2 ||
 	    !leak_is(ts_node_named_child(left, 0), "identifier"))
 		return 0;	/* s.resp, err = ...: stored */
 	hc->stmt = stmt;
@@ -204,6 +205,8 @@ httpcall_decl_visit(TSNode n, void *data)
 		memset(&type, 0, sizeof type);
 		left = httpcall_field(n, "left");
 		right = httpcall_field(n, "right");
+		if (ts_node_is_null(left))
+			return 1;
 	} else
 		return 1;
 	/* The names are identifiers; a var_spec's type and value are not. */
@@ -227,7 +230,7 @@ httpcall_decl_visit(TSNode n, void *data)
  * parsing those that import net/http and spell the name.
  */
 static void
-httpcall_sibling_field(const struct leak_ctx *ctx, struct httpcall_decl *d)
+httpcall_sibling_field(struct leak_ctx *ctx, struct httpcall_decl *d)
 {
 	const struct leak_sibling *files;
 	const char *own = d->http;
@@ -237,7 +240,7 @@ httpcall_sibling_field(const struct leak_ctx *ctx, struct httpcall_decl *d)
 	char http[48];
 	size_t i, n;
 
-	files = leak_package_files((struct leak_ctx *)ctx, &n);
+	files = leak_package_files(ctx, &n);
 	for (i = 0; i < n && !d->found; i++) {
 		if (leak_sibling_is_self(ctx, &files[i]) ||
 		    strstr(files[i].text, "\"net/http\"") == NULL ||
@@ -269,7 +272,7 @@ httpcall_sibling_field(const struct leak_ctx *ctx, struct httpcall_decl *d)
 
 /* Return whether the receiver is declared as a client. */
 int
-httpcall_client(const struct leak_ctx *ctx, const char *http,
+httpcall_client(struct leak_ctx *ctx, const char *http,
     const struct httpcall *hc)
 {
 	TSNode recv = httpcall_field(httpcall_field(hc->call, "function"),
@@ -387,7 +390,7 @@ httpcall_used(const struct leak_ctx *ctx, const struct httpcall *hc)
 
 /* Return whether the call returns a response. */
 int
-httpcall_is_response(const struct leak_ctx *ctx, const char *http,
+httpcall_is_response(struct leak_ctx *ctx, const char *http,
     const struct httpcall *hc)
 {
 	return hc->certain || httpcall_used(ctx, hc) ||
@@ -451,6 +454,8 @@ httpcall_err_check(const struct leak_ctx *ctx, TSNode n, TSNode err)
 	    !(leak_same_text(ctx, r, err) && leak_is(l, "nil")))
 		return 0;
 	block = httpcall_field(n, "consequence");
+	if (!leak_is(block, "block"))
+		return 0;
 	for (i = ts_node_named_child_count(block); i-- > 0;) {
 		last = ts_node_named_child(block, i);
 		if (!leak_is(last, "comment"))

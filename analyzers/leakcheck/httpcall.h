@@ -8,7 +8,8 @@
  * and only the methods below are recognised), a call is one when it is
  * - H.Get, H.Head, H.Post or H.PostForm: "certain";
  * - X.Do, X.Get, X.Head, X.Post or X.PostForm on any other receiver X with
- *   its value assigned as `resp, err := ...` or `resp, err = ...`. This is
+ *   its value assigned as `resp, err := ...` or `resp, err = ...` (or, on
+ *   a known client only, discarded as a statement of its own). This is
  *   "certain" when X is H.DefaultClient or an &H.Client{...} literal; it
  *   is a client too when X is a variable declared or assigned as one
  *   (parameter, var, :=, in the function or at package level) or a field
@@ -43,9 +44,9 @@ struct httpcall {
 };
 
 /*
- * Return whether call is one of the calls above, filling *hc; http is the
- * file's name for net/http. A method call matches only in the assigned
- * shape; whether it is really HTTP is then httpcall_is_response's answer.
+ * Return whether call is one of the calls above in one of the shapes above,
+ * filling *hc; http is the file's name for net/http. Whether a method call
+ * is really HTTP is then httpcall_is_response's answer.
  */
 int httpcall_match(const struct leak_ctx *ctx, const char *http, TSNode call,
     struct httpcall *hc);
@@ -55,11 +56,14 @@ int httpcall_match(const struct leak_ctx *ctx, const char *http, TSNode call,
  * a known client (httpcall_client), or with its response read as one
  * (httpcall_used). The latter two look further, so ask only when needed.
  */
-int httpcall_is_response(const struct leak_ctx *ctx, const char *http,
+int httpcall_is_response(struct leak_ctx *ctx, const char *http,
     const struct httpcall *hc);
 
-/* Return whether the call's receiver is declared as an *http.Client. */
-int httpcall_client(const struct leak_ctx *ctx, const char *http,
+/*
+ * Return whether the call's receiver is declared as an *http.Client; for a
+ * field, this parses the package's other files that may declare it.
+ */
+int httpcall_client(struct leak_ctx *ctx, const char *http,
     const struct httpcall *hc);
 
 /* Return whether the function reads the response as one (see above). */
