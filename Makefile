@@ -48,8 +48,8 @@ SAN_FLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 endif
 
 ALL_CFLAGS = $(BASE_CFLAGS) $(WARN_CFLAGS) $(SAN_FLAGS) $(CFLAGS)
-ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
-LIBS = $(PKG_LIBS) -lev -lm
+ALL_LDFLAGS = $(SAN_FLAGS) -pthread $(LDFLAGS)
+LIBS = $(PKG_LIBS) -lev -lm -pthread
 
 ifndef V
 QUIET_CC = @echo '   ' CC $@;

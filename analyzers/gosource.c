@@ -40,25 +40,17 @@ gosource_receiver(TSNode method, const char *text)
 	return gosource_text(type, text);
 }
 
-/* Find the function declarations of a file. */
+/* Find the function declarations of a parsed file. */
 size_t
-gosource_functions(const char *text, size_t len, struct gosource_func **out)
+gosource_functions_tree(const char *text, TSNode root,
+    struct gosource_func **out)
 {
-	TSParser *parser = ts_parser_new();
-	TSTree *tree;
-	TSNode root, n, name;
-	struct gosource_func *funcs = NULL;
+	struct gosource_func *funcs;
 	size_t count = 0, i, k;
 	char *fname, *recv;
 	const char *type;
+	TSNode n, name;
 
-	*out = NULL;
-	if (!ts_parser_set_language(parser, tree_sitter_go())) {
-		ts_parser_delete(parser);
-		return 0;
-	}
-	tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)len);
-	root = ts_tree_root_node(tree);
 	k = ts_node_named_child_count(root);
 	funcs = xcalloc(k + 1, sizeof *funcs);
 	for (i = 0; i < k; i++) {
@@ -83,9 +75,27 @@ gosource_functions(const char *text, size_t len, struct gosource_func **out)
 		funcs[count].end_line = ts_node_end_point(n).row + 1;
 		count++;
 	}
+	*out = funcs;
+	return count;
+}
+
+/* Find the function declarations of a file. */
+size_t
+gosource_functions(const char *text, size_t len, struct gosource_func **out)
+{
+	TSParser *parser = ts_parser_new();
+	TSTree *tree;
+	size_t count;
+
+	*out = NULL;
+	if (!ts_parser_set_language(parser, tree_sitter_go())) {
+		ts_parser_delete(parser);
+		return 0;
+	}
+	tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)len);
+	count = gosource_functions_tree(text, ts_tree_root_node(tree), out);
 	ts_tree_delete(tree);
 	ts_parser_delete(parser);
-	*out = funcs;
 	return count;
 }
 

@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include <tree_sitter/api.h>
+
 struct gosource_func {
 	char *name;
 	size_t start_line;		/* the "func" line */
@@ -23,6 +25,9 @@ struct gosource_func {
  * stored in a new array *out (free with gosource_free()).
  */
 size_t gosource_functions(const char *text, size_t len,
+    struct gosource_func **out);
+/* The same for text already parsed into root. */
+size_t gosource_functions_tree(const char *text, TSNode root,
     struct gosource_func **out);
 void gosource_free(struct gosource_func *funcs, size_t n);
 

@@ -43,6 +43,7 @@ struct leak_finding {
 	char *fix;			/* quick fix title, or NULL */
 	struct leak_edit *edits;	/* its edits, in no particular order */
 	size_t nedits;
+	int fixed;			/* set by leak_apply_fixes */
 };
 
 struct leak_findings {
@@ -134,6 +135,16 @@ void leak_package_release(struct leak_package *pkg);
 /* Return a parser for Go source; the caller deletes it. */
 TSParser *leak_go_parser(void);
 
+/*
+ * Apply the quick fixes of findings items[first..f->n) to text: return the
+ * new text (NUL-terminated, its length in *outlen) and set fixed on each
+ * finding whose fix went in. A fix whose edits overlap those of a fix
+ * already taken is left out (run again to apply it). Returns NULL when
+ * there is no fix to apply.
+ */
+char *leak_apply_fixes(const char *text, size_t len, struct leak_findings *f,
+    size_t first, size_t *outlen);
+
 /* Free findings' messages and storage. */
 void leak_findings_release(struct leak_findings *f);
 
@@ -188,6 +199,13 @@ const char *leak_callee(const struct leak_ctx *ctx, TSNode call, char *buf,
  */
 const char *leak_import_name(const struct leak_ctx *ctx, const char *pkg,
     char *buf, size_t size);
+
+/*
+ * Return node's parent, as ts_node_parent does, from an index of the tree
+ * being checked (ts_node_parent searches down from the root each time).
+ * Checks use this, never ts_node_parent.
+ */
+TSNode leak_parent(TSNode node);
 
 /* Return whether node is a function: declaration, method or literal. */
 int leak_is_func(TSNode node);

@@ -46,6 +46,10 @@ document_free(struct document *d)
 	buf_release(&d->text);
 	line_index_release(&d->lines);
 	gosource_free(d->outline, d->noutline);
+	if (d->tree != NULL)
+		ts_tree_delete(d->tree);
+	if (d->parser != NULL)
+		ts_parser_delete(d->parser);
 	free(d);
 }
 
@@ -58,6 +62,32 @@ document_set_text(struct document *d, const char *text, size_t len)
 	line_index_build(&d->lines, d->text.data, d->text.len);
 	d->dirty = 1;
 	d->outline_valid = 0;
+	d->generation++;
+	/* A whole new text: nothing of the old tree is worth reusing. */
+	if (d->tree != NULL) {
+		ts_tree_delete(d->tree);
+		d->tree = NULL;
+	}
+}
+
+/* Return the tree-sitter point (row, byte column) of a byte offset. */
+static TSPoint
+document_point(const struct line_index *li, size_t offset)
+{
+	size_t lo = 0, hi = li->count, mid;
+	TSPoint p;
+
+	/* The last line starting at or before offset. */
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (li->starts[mid] <= offset)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	p.row = (uint32_t)lo;
+	p.column = (uint32_t)(offset - li->starts[lo]);
+	return p;
 }
 
 /* Convert a position to a byte offset. */
@@ -90,6 +120,7 @@ document_apply(struct document *d, json_t *change, char **cause)
 	json_t *range = json_object_get(change, "range");
 	size_t sl, sc, el, ec, start, end, len;
 	struct buf next = BUF_INIT;
+	TSInputEdit edit;
 
 	if (!json_is_object(change) || !json_is_string(text))
 		return set_cause(cause, "a content change needs a \"text\" "
@@ -108,6 +139,13 @@ document_apply(struct document *d, json_t *change, char **cause)
 		    "(%zu:%zu) before it starts (%zu:%zu)", el, ec, sl, sc);
 	start = document_offset(d, sl, sc);
 	end = document_offset(d, el, ec);
+	if (d->tree != NULL) {
+		edit.start_byte = (uint32_t)start;
+		edit.old_end_byte = (uint32_t)end;
+		edit.new_end_byte = (uint32_t)(start + len);
+		edit.start_point = document_point(&d->lines, start);
+		edit.old_end_point = document_point(&d->lines, end);
+	}
 	buf_grow(&next, d->text.len - (end - start) + len);
 	buf_add(&next, d->text.data, start);
 	buf_add(&next, json_string_value(text), len);
@@ -117,7 +155,32 @@ document_apply(struct document *d, json_t *change, char **cause)
 	line_index_build(&d->lines, buf_str(&d->text), d->text.len);
 	d->dirty = 1;
 	d->outline_valid = 0;
+	d->generation++;
+	if (d->tree != NULL) {
+		edit.new_end_point = document_point(&d->lines, start + len);
+		ts_tree_edit(d->tree, &edit);
+		d->tree_valid = 0;
+	}
 	return 0;
+}
+
+/* Return the document's syntax tree, reparsing what changed. */
+TSTree *
+document_tree(struct document *d)
+{
+	TSTree *tree;
+
+	if (d->tree != NULL && d->tree_valid)
+		return d->tree;
+	if (d->parser == NULL)
+		d->parser = leak_go_parser();
+	tree = ts_parser_parse_string(d->parser, d->tree, buf_str(&d->text),
+	    (uint32_t)d->text.len);
+	if (d->tree != NULL)
+		ts_tree_delete(d->tree);
+	d->tree = tree;
+	d->tree_valid = 1;
+	return tree;
 }
 
 /* Return the document's function declarations, parsing when stale. */
@@ -126,8 +189,8 @@ document_outline(struct document *d, size_t *n)
 {
 	if (!d->outline_valid) {
 		gosource_free(d->outline, d->noutline);
-		d->noutline = gosource_functions(buf_str(&d->text),
-		    d->text.len, &d->outline);
+		d->noutline = gosource_functions_tree(buf_str(&d->text),
+		    ts_tree_root_node(document_tree(d)), &d->outline);
 		d->outline_valid = 1;
 	}
 	*n = d->noutline;

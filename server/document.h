@@ -30,6 +30,11 @@ struct document {
 	size_t noutline;
 	int outline_valid;		/* outline matches text */
 	struct leak_findings leaks;	/* the leak checks' last findings */
+	unsigned long generation;	/* bumped by every change of text */
+	unsigned long leaks_generation;	/* the text leaks were found in */
+	TSParser *parser;		/* for tree, made on first use */
+	TSTree *tree;			/* the syntax tree, or NULL */
+	int tree_valid;			/* tree matches text (else: edited) */
 	struct document *next;
 };
 
@@ -53,6 +58,13 @@ void document_set_text(struct document *d, const char *text, size_t len);
  * version of the text), their count in *n. Borrowed.
  */
 const struct gosource_func *document_outline(struct document *d, size_t *n);
+
+/*
+ * Return the syntax tree of the document's current text, reparsing what
+ * the changes since the last call touched (tree-sitter's incremental
+ * parsing, with the edits document_apply recorded). Borrowed.
+ */
+TSTree *document_tree(struct document *d);
 
 /* Convert an LSP position in d to a byte offset. */
 size_t document_offset(const struct document *d, size_t line,

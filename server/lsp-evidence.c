@@ -120,26 +120,13 @@ lsp_open_document(struct session *s, const char *file)
 static void
 lsp_leak_diagnostics(const struct document *d, json_t *diags)
 {
-	const struct leak_finding *f;
-	const char *text = buf_str(&d->text);
-	size_t i, line, start, len, col;
+	json_t *diag;
+	size_t i;
 
 	for (i = 0; i < d->leaks.n; i++) {
-		f = &d->leaks.items[i];
-		line = f->line - 1;
-		if (line >= d->lines.count)
-			continue;
-		start = d->lines.starts[line];
-		len = line_index_length(&d->lines, text, d->text.len, line);
-		col = f->col - 1 < len ? f->col - 1 : len;
-		json_array_append_new(diags, json_pack(
-		    "{s:{s:{s:I, s:I}, s:{s:I, s:I}}, s:i, s:s, s:s, s:o}",
-		    "range", "start", "line", (json_int_t)line, "character",
-		    (json_int_t)utf16_length(text + start, col), "end", "line",
-		    (json_int_t)line, "character",
-		    (json_int_t)utf16_length(text + start, len), "severity",
-		    (int)f->severity, "source", "heaplens", "code", f->check,
-		    "message", json_string_lossy(f->message)));
+		diag = lsp_leak_diagnostic(d, &d->leaks.items[i]);
+		if (diag != NULL)
+			json_array_append_new(diags, diag);
 	}
 }
 

@@ -32,6 +32,8 @@ static const struct lsp_method lsp_methods[] = {
 	{ "textDocument/inlayHint", lsp_inlay_hint, LSP_REQUEST,
 	    "inlayHintProvider" },
 	{ "textDocument/hover", lsp_hover, LSP_REQUEST, "hoverProvider" },
+	{ "textDocument/codeAction", lsp_code_action, LSP_REQUEST,
+	    "codeActionProvider" },
 	{ "heaplens/lineCosts", lsp_line_costs, LSP_REQUEST, NULL },
 	{ "heaplens/status", lsp_status, LSP_REQUEST, NULL },
 	{ "heaplens/document", lsp_document, LSP_REQUEST, NULL },
@@ -72,6 +74,9 @@ lsp_capabilities(void)
 			    lsp_command_names());
 		else if (strcmp(cap, "codeLensProvider") == 0)
 			value = json_pack("{s:b}", "resolveProvider", 0);
+		else if (strcmp(cap, "codeActionProvider") == 0)
+			value = json_pack("{s:[s]}", "codeActionKinds",
+			    "quickfix");
 		else
 			value = json_true();
 		json_object_set_new(caps, cap, value);

@@ -79,6 +79,12 @@ void lsp_publish_file(struct session *s, const char *file);
 /* Leak checks on open documents (lsp-check.c). */
 /* Run the leak checks on an open Go document and publish the result. */
 void lsp_check_document(struct session *s, struct document *d);
+/* textDocument/codeAction: the findings' quick fixes. */
+lsp_handler lsp_code_action;
+struct leak_finding;
+/* Build a finding's diagnostic in d's current text (new reference). */
+json_t *lsp_leak_diagnostic(const struct document *d,
+    const struct leak_finding *f);
 
 /* A workspace/executeCommand command; token is the workDoneToken or NULL. */
 typedef json_t *lsp_command_fn(struct session *s, json_t *arguments,

@@ -48,8 +48,8 @@ after_in_loop_outer(TSNode call)
 {
 	TSNode n, prev = call, from = call, outer = { 0 };
 
-	for (n = ts_node_parent(call); !ts_node_is_null(n);
-	    from = prev, prev = n, n = ts_node_parent(n)) {
+	for (n = leak_parent(call); !ts_node_is_null(n);
+	    from = prev, prev = n, n = leak_parent(n)) {
 		if (leak_is_func(n))
 			break;
 		if (!leak_is(n, "for_statement"))
@@ -113,8 +113,8 @@ after_in_loop_breaks_out(const struct leak_ctx *ctx, TSNode brk, TSNode outer)
 		return 0;	/* leaves the select or switch only */
 	a = ts_node_start_byte(label);
 	b = ts_node_end_byte(label);
-	for (n = ts_node_parent(brk); !ts_node_is_null(n);
-	    n = ts_node_parent(n)) {
+	for (n = leak_parent(brk); !ts_node_is_null(n);
+	    n = leak_parent(n)) {
 		if (leak_is_func(n))
 			break;
 		l = ts_node_child_by_field_name(n, "label", 5);
@@ -204,13 +204,13 @@ after_in_loop_done_case(const struct leak_ctx *ctx, TSNode cas)
 static int
 after_in_loop_recv_ok(const struct leak_ctx *ctx, TSNode u, TSNode outer)
 {
-	TSNode recv = ts_node_parent(u), cas = ts_node_parent(recv), sel, c;
+	TSNode recv = leak_parent(u), cas = leak_parent(recv), sel, c;
 	uint32_t i, n;
 
 	if (!leak_is(recv, "receive_statement") ||
 	    !leak_is(cas, "communication_case"))
 		return 1;
-	sel = ts_node_parent(cas);
+	sel = leak_parent(cas);
 	n = ts_node_named_child_count(sel);
 	for (i = 0; i < n; i++) {
 		c = ts_node_named_child(sel, i);
@@ -247,8 +247,8 @@ after_in_loop_use(TSNode n, void *data)
 	    memcmp(u->ctx->text + ts_node_start_byte(n), u->ctx->text + a,
 	    len) != 0)
 		return 1;
-	p = ts_node_parent(n);
-	pp = ts_node_parent(p);
+	p = leak_parent(n);
+	pp = leak_parent(p);
 	/* Being assigned is not a use. */
 	if (leak_is(p, "expression_list") &&
 	    ts_node_eq(p, ts_node_child_by_field_name(pp, "left", 4)))
@@ -275,7 +275,7 @@ after_in_loop_then_exits(const struct leak_ctx *ctx, TSNode call,
 {
 	TSNode n, p, from = call, c, comm;
 
-	for (n = call; !ts_node_is_null(p = ts_node_parent(n));
+	for (n = call; !ts_node_is_null(p = leak_parent(n));
 	    from = n, n = p) {
 		/* Stop at the loop going round; its init and range run once. */
 		if (leak_is(p, "for_statement") && !leak_is(n, "range_clause") &&
@@ -303,7 +303,7 @@ after_in_loop_then_exits(const struct leak_ctx *ctx, TSNode call,
 static int
 after_in_loop_harmless(const struct leak_ctx *ctx, TSNode call, TSNode outer)
 {
-	TSNode p = ts_node_parent(call), pp = ts_node_parent(p), left, fn;
+	TSNode p = leak_parent(call), pp = leak_parent(p), left, fn;
 	struct after_in_loop_uses u;
 
 	if (after_in_loop_then_exits(ctx, call, outer))
@@ -323,7 +323,7 @@ after_in_loop_harmless(const struct leak_ctx *ctx, TSNode call, TSNode outer)
 	    !leak_is(ts_node_named_child(left, 0), "identifier"))
 		return 0;
 	for (fn = pp; !ts_node_is_null(fn) && !leak_is_func(fn);
-	    fn = ts_node_parent(fn))
+	    fn = leak_parent(fn))
 		;
 	if (ts_node_is_null(fn))
 		return 0;

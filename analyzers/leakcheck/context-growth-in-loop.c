@@ -72,13 +72,13 @@ context_growth_in_loop_loop(TSNode s)
 {
 	TSNode n, prev = s;
 
-	for (n = ts_node_parent(s); !ts_node_is_null(n);
-	    prev = n, n = ts_node_parent(n)) {
+	for (n = leak_parent(s); !ts_node_is_null(n);
+	    prev = n, n = leak_parent(n)) {
 		if (leak_is_func(n))
 			break;
 		if (leak_is(n, "for_clause") && ts_node_eq(prev,
 		    ts_node_child_by_field_name(n, "initializer", 11)))
-			n = ts_node_parent(n);	/* runs once: skip the loop */
+			n = leak_parent(n);	/* runs once: skip the loop */
 		else if (leak_is(n, "for_statement"))
 			return n;
 	}
@@ -197,7 +197,7 @@ context_growth_in_loop_reset(const struct leak_ctx *ctx, TSNode s,
 	TSNode n, p, c;
 
 	for (n = s; !ts_node_eq(n, loop); n = p) {
-		p = ts_node_parent(n);
+		p = leak_parent(n);
 		if (ts_node_is_null(p))
 			return 0;
 		/* The init of a loop's for clause does not run each time. */
@@ -240,8 +240,8 @@ context_growth_in_loop_leaves(const struct leak_ctx *ctx, TSNode s,
 	}
 	if (!leak_is(s, "break_statement"))
 		return 0;
-	for (n = ts_node_parent(s); !ts_node_is_null(n);
-	    n = ts_node_parent(n)) {
+	for (n = leak_parent(s); !ts_node_is_null(n);
+	    n = leak_parent(n)) {
 		if (ts_node_is_null(label) && (leak_is(n, "for_statement") ||
 		    leak_is(n, "expression_switch_statement") ||
 		    leak_is(n, "type_switch_statement") ||

@@ -15,7 +15,7 @@ static const char *const defer_in_loop_needles[] = { "defer", NULL };
 static int
 defer_in_loop_inside(TSNode n)
 {
-	for (n = ts_node_parent(n); !ts_node_is_null(n); n = ts_node_parent(n)) {
+	for (n = leak_parent(n); !ts_node_is_null(n); n = leak_parent(n)) {
 		if (leak_is(n, "for_statement"))
 			return 1;
 		if (leak_is_func(n))

@@ -38,7 +38,7 @@ file_not_closed_visit(TSNode n, void *data)
 	if (strcmp(callee, "os.Open") != 0 && strcmp(callee, "os.OpenFile") != 0 &&
 	    strcmp(callee, "os.Create") != 0)
 		return 1;
-	stmt = ts_node_parent(n);
+	stmt = leak_parent(n);
 	if (leak_is(stmt, "expression_statement")) {
 		leak_report(ctx, n, "the file %s returns is discarded: it is "
 		    "never closed", callee);
@@ -49,7 +49,7 @@ file_not_closed_visit(TSNode n, void *data)
 		return 1;
 	if (!ts_node_eq(ts_node_named_child(stmt, 0), n))
 		return 1;
-	stmt = ts_node_parent(stmt);
+	stmt = leak_parent(stmt);
 	if (!leak_is(stmt, "short_var_declaration") &&
 	    !leak_is(stmt, "assignment_statement"))
 		return 1;
@@ -86,7 +86,7 @@ file_not_closed_visit(TSNode n, void *data)
 		return 1;	/* at package level: lives with the program */
 	/* f, err = os.Open(p) into a variable declared elsewhere: stored. */
 	if (leak_is(stmt, "assignment_statement") &&
-	    !flow_declared(ctx, ts_node_parent(body), var))
+	    !flow_declared(ctx, leak_parent(body), var))
 		return 1;
 	if (flow_leaks(ctx, body, &r, &exit_line))
 		leak_report(ctx, n, "%s from %s is not closed on every path: "

@@ -92,7 +92,7 @@ static int
 flow_occurrence_handles(struct flow_walk *w, TSNode id)
 {
 	const struct flow_resource *r = w->r;
-	TSNode n = id, p = ts_node_parent(id), call, field;
+	TSNode n = id, p = leak_parent(id), call, field;
 
 	/* v.Close(), v.Body.Close(), and for a func, v(). */
 	if (r->is_func && leak_is(p, "call_expression") &&
@@ -101,20 +101,20 @@ flow_occurrence_handles(struct flow_walk *w, TSNode id)
 	if (r->field_release && leak_is(p, "selector_expression") &&
 	    leak_text_is(w->ctx, flow_field(p, "field"), r->field)) {
 		n = p;
-		p = ts_node_parent(p);
+		p = leak_parent(p);
 	}
 	if (leak_is(p, "selector_expression") &&
 	    ts_node_eq(flow_field(p, "operand"), n)) {
 		field = flow_field(p, "field");
-		call = ts_node_parent(p);
+		call = leak_parent(p);
 		return leak_is(call, "call_expression") &&
 		    ts_node_eq(flow_field(call, "function"), p) &&
 		    flow_text_in(w->ctx, field, r->release);
 	}
 	/* Handed on: an argument, a returned or sent or stored value. */
-	for (; !ts_node_is_null(p); n = p, p = ts_node_parent(p)) {
+	for (; !ts_node_is_null(p); n = p, p = leak_parent(p)) {
 		if (leak_is(p, "argument_list") && r->readers != NULL &&
-		    flow_text_in(w->ctx, flow_field(ts_node_parent(p),
+		    flow_text_in(w->ctx, flow_field(leak_parent(p),
 		    "function"), r->readers))
 			return 0;
 		if (leak_is(p, "argument_list") || leak_is(p, "return_statement") ||
@@ -690,7 +690,7 @@ flow_leaks(const struct leak_ctx *ctx, TSNode body,
 	memset(&w, 0, sizeof w);
 	w.ctx = ctx;
 	w.r = r;
-	w.func = ts_node_parent(body);
+	w.func = leak_parent(body);
 	/* When main returns the program ends, releasing everything. */
 	if (ctx->is_main && leak_is(w.func, "function_declaration") &&
 	    leak_text_is(ctx, flow_field(w.func, "name"), "main"))

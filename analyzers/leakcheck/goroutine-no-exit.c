@@ -142,7 +142,7 @@ goroutine_no_exit_leaves(struct goroutine_no_exit_loop *l, TSNode label)
 static int
 goroutine_no_exit_breaks_loop(struct goroutine_no_exit_loop *l, TSNode n)
 {
-	for (n = ts_node_parent(n); !ts_node_is_null(n); n = ts_node_parent(n)) {
+	for (n = leak_parent(n); !ts_node_is_null(n); n = leak_parent(n)) {
 		if (ts_node_eq(n, l->loop))
 			return 1;
 		if (leak_is(n, "for_statement") ||
@@ -220,7 +220,7 @@ goroutine_no_exit_once(const struct leak_ctx *ctx, TSNode n)
 	char callee[256];
 	size_t len;
 
-	for (n = ts_node_parent(n); !ts_node_is_null(n); n = ts_node_parent(n)) {
+	for (n = leak_parent(n); !ts_node_is_null(n); n = leak_parent(n)) {
 		if (leak_is(n, "function_declaration")) {
 			name = goroutine_no_exit_field(n, "name");
 			return leak_text_is(ctx, name, "init") ||
@@ -229,10 +229,10 @@ goroutine_no_exit_once(const struct leak_ctx *ctx, TSNode n)
 		if (!leak_is(n, "func_literal"))
 			continue;
 		/* A closure may run many times, unless sync.Once runs it. */
-		args = ts_node_parent(n);
+		args = leak_parent(n);
 		if (!leak_is(args, "argument_list"))
 			return 0;
-		leak_callee(ctx, ts_node_parent(args), callee, sizeof callee);
+		leak_callee(ctx, leak_parent(args), callee, sizeof callee);
 		len = strlen(callee);
 		return len > 3 && strcmp(callee + len - 3, ".Do") == 0;
 	}

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,8 +80,8 @@ leak_is_func(TSNode node)
 TSNode
 leak_enclosing_func(TSNode node)
 {
-	for (node = ts_node_parent(node); !ts_node_is_null(node);
-	    node = ts_node_parent(node))
+	for (node = leak_parent(node); !ts_node_is_null(node);
+	    node = leak_parent(node))
 		if (leak_is_func(node))
 			break;
 	return node;
@@ -190,17 +191,190 @@ leak_import_name(const struct leak_ctx *ctx, const char *pkg, char *buf,
 	return NULL;
 }
 
-/* Visit named nodes depth first. */
+/*
+ * The nodes of the tree being checked, flattened once: tree-sitter's own
+ * ts_node_parent searches down from the root on every call (its cost grows
+ * with the number of declarations in the file), and a cursor walk per check
+ * costs more than a walk over an array. One index per thread, for the tree
+ * leakcheck_run is checking.
+ */
+struct leak_flat {
+	TSNode node;
+	uint32_t parent;		/* index of the parent, or UINT32_MAX */
+	uint32_t end;			/* index past the last descendant */
+	int named;
+};
+
+struct leak_index {
+	struct leak_flat *nodes;	/* preorder: source order */
+	size_t n;
+	size_t alloc;
+	uint32_t *slots;		/* hash of node ids: index + 1, 0 free */
+	size_t mask;
+	int shift;
+};
+
+static _Thread_local struct leak_index *leak_tree_index;
+
+/* Return a node id's slot in the index's hash. */
+static size_t
+leak_index_slot(const struct leak_index *ix, const void *id)
+{
+	size_t h = (size_t)(((uint64_t)(uintptr_t)id * 0x9E3779B97F4A7C15u) >>
+	    ix->shift);
+
+	for (; ix->slots[h] != 0 && ix->nodes[ix->slots[h] - 1].node.id != id;
+	    h = (h + 1) & ix->mask)
+		;
+	return h;
+}
+
+/* Append a node; return its index. */
+static uint32_t
+leak_index_add(struct leak_index *ix, TSNode node, uint32_t parent)
+{
+	if (ix->n == ix->alloc) {
+		ix->alloc = ix->alloc ? ix->alloc * 2 : 1024;
+		ix->nodes = xrealloc(ix->nodes, ix->alloc * sizeof *ix->nodes);
+	}
+	ix->nodes[ix->n].node = node;
+	ix->nodes[ix->n].parent = parent;
+	ix->nodes[ix->n].end = 0;
+	ix->nodes[ix->n].named = ts_node_is_named(node);
+	return (uint32_t)ix->n++;
+}
+
+/* Flatten the tree under root and hash its nodes. */
+static void
+leak_index_build(struct leak_index *ix, TSNode root)
+{
+	TSTreeCursor c = ts_tree_cursor_new(root);
+	uint32_t *stack = xmalloc(64 * sizeof *stack);
+	size_t depth = 0, salloc = 64, cap = 64, i;
+	int bits = 6;
+
+	memset(ix, 0, sizeof *ix);
+	stack[0] = leak_index_add(ix, root, UINT32_MAX);
+	for (;;) {
+		if (ts_tree_cursor_goto_first_child(&c)) {
+			if (++depth == salloc) {
+				salloc *= 2;
+				stack = xrealloc(stack, salloc * sizeof *stack);
+			}
+			stack[depth] = leak_index_add(ix,
+			    ts_tree_cursor_current_node(&c), stack[depth - 1]);
+			continue;
+		}
+		for (;;) {
+			ix->nodes[stack[depth]].end = (uint32_t)ix->n;
+			if (depth > 0 && ts_tree_cursor_goto_next_sibling(&c)) {
+				stack[depth] = leak_index_add(ix,
+				    ts_tree_cursor_current_node(&c),
+				    stack[depth - 1]);
+				break;
+			}
+			if (depth == 0 || !ts_tree_cursor_goto_parent(&c))
+				goto flat;
+			depth--;
+		}
+	}
+flat:
+	ts_tree_cursor_delete(&c);
+	free(stack);
+	while (cap < 2 * ix->n) {
+		cap *= 2;
+		bits++;
+	}
+	ix->slots = xcalloc(cap, sizeof *ix->slots);
+	ix->mask = cap - 1;
+	ix->shift = 64 - bits;
+	for (i = 0; i < ix->n; i++)
+		ix->slots[leak_index_slot(ix, ix->nodes[i].node.id)] =
+		    (uint32_t)i + 1;
+}
+
+/* Free an index. */
+static void
+leak_index_free(struct leak_index *ix)
+{
+	free(ix->nodes);
+	free(ix->slots);
+}
+
+/* Return a node's place in the current index, or -1. */
+static long
+leak_index_find(TSNode node)
+{
+	const struct leak_index *ix = leak_tree_index;
+	uint32_t at;
+
+	if (ix == NULL || ix->n == 0)
+		return -1;
+	at = ix->slots[leak_index_slot(ix, node.id)];
+	return at != 0 ? (long)at - 1 : -1;
+}
+
+/* Return a node's parent. */
+TSNode
+leak_parent(TSNode node)
+{
+	long i;
+
+	if (ts_node_is_null(node))
+		return node;
+	i = leak_index_find(node);
+	if (i < 0)
+		return ts_node_parent(node);
+	if (leak_tree_index->nodes[i].parent == UINT32_MAX)
+		return ts_node_parent(node);	/* the root: null */
+	return leak_tree_index->nodes[leak_tree_index->nodes[i].parent].node;
+}
+
+/* Visit named nodes depth first with a cursor (nodes not indexed). */
+static void
+leak_walk_cursor(TSNode root, int (*fn)(TSNode node, void *data),
+    void *data)
+{
+	TSTreeCursor c = ts_tree_cursor_new(root);
+	int descend = fn(root, data);
+
+	for (;;) {
+		if (!descend || !ts_tree_cursor_goto_first_child(&c)) {
+			while (!ts_tree_cursor_goto_next_sibling(&c))
+				if (!ts_tree_cursor_goto_parent(&c)) {
+					ts_tree_cursor_delete(&c);
+					return;
+				}
+		}
+		/* Anonymous nodes (punctuation, keywords) are passed over. */
+		descend = 1;
+		if (ts_node_is_named(ts_tree_cursor_current_node(&c)))
+			descend = fn(ts_tree_cursor_current_node(&c), data);
+	}
+}
+
+/* Visit named nodes depth first, in source order. */
 void
 leak_walk(TSNode root, int (*fn)(TSNode node, void *data), void *data)
 {
-	uint32_t i, n;
+	const struct leak_flat *nodes;
+	long at = leak_index_find(root);
+	size_t i, end;
 
-	if (!fn(root, data))
+	if (at < 0) {
+		leak_walk_cursor(root, fn, data);
 		return;
-	n = ts_node_named_child_count(root);
-	for (i = 0; i < n; i++)
-		leak_walk(ts_node_named_child(root, i), fn, data);
+	}
+	nodes = leak_tree_index->nodes;
+	if (!fn(nodes[at].node, data))
+		return;
+	end = nodes[at].end;
+	for (i = (size_t)at + 1; i < end; ) {
+		if (nodes[i].named && !fn(nodes[i].node, data))
+			i = nodes[i].end;
+		else
+			i++;
+	}
 }
 
 /* Record a finding of the running check at node. */
@@ -480,6 +654,7 @@ leak_dirname(const char *path)
 size_t
 leakcheck_run(const struct leak_input *in, struct leak_findings *out)
 {
+	struct leak_index index = { NULL, 0, 0, NULL, 0, 0 };
 	struct leak_package own;
 	struct leak_ctx ctx;
 	TSParser *parser = NULL;
@@ -512,6 +687,8 @@ leakcheck_run(const struct leak_input *in, struct leak_findings *out)
 		if (ts_node_is_null(ctx.root)) {
 			ctx.root = ts_tree_root_node(tree);
 			ctx.is_main = leak_package_main(in->text, ctx.root);
+			leak_index_build(&index, ctx.root);
+			leak_tree_index = &index;
 		}
 		ctx.check = leak_checks[i];
 		leak_checks[i]->run(&ctx);
@@ -532,6 +709,8 @@ leakcheck_run(const struct leak_input *in, struct leak_findings *out)
 	if (out->n > first)
 		qsort(out->items + first, out->n - first, sizeof *out->items,
 		    leak_finding_cmp);
+	leak_tree_index = NULL;
+	leak_index_free(&index);
 	if (tree != NULL && tree != in->tree)
 		ts_tree_delete(tree);
 	if (parser != NULL)
@@ -555,6 +734,89 @@ leakcheck_file(const char *path, const char *text, size_t len, int go_minor,
 	in.go_minor = go_minor;
 	in.enabled = enabled;
 	return leakcheck_run(&in, out);
+}
+
+/* Return whether two edits touch the same text. */
+static int
+leak_edits_overlap(const struct leak_edit *a, const struct leak_edit *b)
+{
+	if (a->start == a->end && b->start == b->end)
+		return 0;	/* two insertions: both go in, in order */
+	if (a->start == a->end)
+		return a->start > b->start && a->start < b->end;
+	if (b->start == b->end)
+		return b->start > a->start && b->start < a->end;
+	return a->start < b->end && b->start < a->end;
+}
+
+struct leak_placed {
+	const struct leak_edit *edit;
+	size_t order;			/* finding's index: ties keep it */
+};
+
+/* Order placed edits by position, then by finding. */
+static int
+leak_placed_cmp(const void *pa, const void *pb)
+{
+	const struct leak_placed *a = pa, *b = pb;
+
+	if (a->edit->start != b->edit->start)
+		return a->edit->start < b->edit->start ? -1 : 1;
+	if (a->edit->end != b->edit->end)
+		return a->edit->end < b->edit->end ? -1 : 1;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* Apply findings' quick fixes. */
+char *
+leak_apply_fixes(const char *text, size_t len, struct leak_findings *f,
+    size_t first, size_t *outlen)
+{
+	struct leak_placed *placed = NULL;
+	struct buf out = BUF_INIT;
+	size_t nplaced = 0, i, j, k, at;
+	struct leak_finding *x;
+	int clash;
+
+	for (i = first; i < f->n; i++) {
+		x = &f->items[i];
+		x->fixed = 0;
+		if (x->nedits == 0)
+			continue;
+		clash = 0;
+		for (j = 0; j < x->nedits && !clash; j++) {
+			if (x->edits[j].end > len)
+				clash = 1;
+			for (k = 0; k < nplaced && !clash; k++)
+				clash = leak_edits_overlap(&x->edits[j],
+				    placed[k].edit);
+			for (k = 0; k < j && !clash; k++)
+				clash = leak_edits_overlap(&x->edits[j],
+				    &x->edits[k]);
+		}
+		if (clash)
+			continue;
+		placed = xrealloc(placed, (nplaced + x->nedits) *
+		    sizeof *placed);
+		for (j = 0; j < x->nedits; j++) {
+			placed[nplaced].edit = &x->edits[j];
+			placed[nplaced++].order = i;
+		}
+		x->fixed = 1;
+	}
+	if (nplaced == 0) {
+		free(placed);
+		return NULL;
+	}
+	qsort(placed, nplaced, sizeof *placed, leak_placed_cmp);
+	for (i = 0, at = 0; i < nplaced; i++) {
+		buf_add(&out, text + at, placed[i].edit->start - at);
+		buf_adds(&out, placed[i].edit->text);
+		at = placed[i].edit->end;
+	}
+	buf_add(&out, text + at, len - at);
+	free(placed);
+	return buf_detach(&out, outlen);
 }
 
 /* Free findings. */

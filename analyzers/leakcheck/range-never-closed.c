@@ -24,7 +24,8 @@
 
 #include "analyzers/leakcheck.h"
 
-static const char *const range_never_closed_needles[] = { "range", NULL };
+/* The channel is made in the function: gofmt writes make(chan T). */
+static const char *const range_never_closed_needles[] = { "make(chan", NULL };
 
 /* The channel under investigation. */
 struct range_never_closed_chan {
@@ -221,7 +222,7 @@ range_never_closed_use_visit(TSNode n, void *data)
 		return 1;
 	if (c->has_arg && ts_node_eq(n, c->arg))
 		return 0;
-	p = ts_node_parent(n);
+	p = leak_parent(n);
 	if (leak_is(p, "range_clause") &&
 	    ts_node_eq(n, range_never_closed_field(p, "right")))
 		return 0;	/* ranged over */
@@ -232,13 +233,13 @@ range_never_closed_use_visit(TSNode n, void *data)
 	    leak_is(range_never_closed_field(p, "operator"), "<-"))
 		return 0;	/* received from */
 	if (leak_is(p, "argument_list")) {
-		leak_callee(c->ctx, ts_node_parent(p), callee, sizeof callee);
+		leak_callee(c->ctx, leak_parent(p), callee, sizeof callee);
 		if (strcmp(callee, "len") == 0 || strcmp(callee, "cap") == 0)
 			return 0;
 	}
 	if (leak_is(p, "var_spec") || (leak_is(p, "expression_list") &&
-	    leak_is(ts_node_parent(p), "short_var_declaration") &&
-	    ts_node_eq(p, range_never_closed_field(ts_node_parent(p), "left"))))
+	    leak_is(leak_parent(p), "short_var_declaration") &&
+	    ts_node_eq(p, range_never_closed_field(leak_parent(p), "left"))))
 		return 0;	/* declared */
 	c->handled = 1;
 	return 0;
@@ -271,8 +272,8 @@ range_never_closed_range(struct leak_ctx *ctx, TSNode loop, TSNode ch)
 	lit = leak_enclosing_func(loop);
 	if (!leak_is(lit, "func_literal"))
 		return;
-	call = ts_node_parent(lit);
-	go = ts_node_parent(call);
+	call = leak_parent(lit);
+	go = leak_parent(call);
 	if (!leak_is(call, "call_expression") || !leak_is(go, "go_statement") ||
 	    !ts_node_eq(range_never_closed_field(call, "function"), lit))
 		return;

@@ -50,8 +50,8 @@ tick_leak_in_loop(TSNode call)
 {
 	TSNode n, prev = call, from = call;
 
-	for (n = ts_node_parent(call); !ts_node_is_null(n);
-	    from = prev, prev = n, n = ts_node_parent(n)) {
+	for (n = leak_parent(call); !ts_node_is_null(n);
+	    from = prev, prev = n, n = leak_parent(n)) {
 		if (leak_is_func(n))
 			return 0;
 		if (!leak_is(n, "for_statement"))
@@ -139,8 +139,8 @@ tick_leak_break_target(TSNode brk)
 {
 	TSNode n;
 
-	for (n = ts_node_parent(brk); !ts_node_is_null(n);
-	    n = ts_node_parent(n))
+	for (n = leak_parent(brk); !ts_node_is_null(n);
+	    n = leak_parent(n))
 		if (leak_is(n, "for_statement") ||
 		    leak_is(n, "expression_switch_statement") ||
 		    leak_is(n, "type_switch_statement") ||
@@ -238,8 +238,8 @@ tick_leak_visit(TSNode n, void *data)
 
 	if (!tick_leak_is_tick(st, n))
 		return 1;
-	for (fn = ts_node_parent(n); !ts_node_is_null(fn) &&
-	    !leak_is_func(fn); fn = ts_node_parent(fn))
+	for (fn = leak_parent(n); !ts_node_is_null(fn) &&
+	    !leak_is_func(fn); fn = leak_parent(fn))
 		;
 	if (ts_node_is_null(fn))
 		return 1;	/* package level: lives as long as the program */

@@ -56,7 +56,7 @@ wg_add_in_goroutine_top(TSNode n)
 {
 	TSNode top = n;
 
-	for (; !ts_node_is_null(n); n = ts_node_parent(n))
+	for (; !ts_node_is_null(n); n = leak_parent(n))
 		if (leak_is_func(n))
 			top = n;
 	return top;

@@ -52,6 +52,12 @@ for d in vendor/x testdata .hidden pkg; do
 done
 n=$($HEAPLENS check --json "$TMP/tree" | jq '[.findings[].file] | unique | length')
 expect_eq "directories: vendor/, testdata/ and hidden ones are skipped" 1 "$n"
+$HEAPLENS check --jobs 1 --json "$dir" >"$TMP/one.json" 2>&1
+$HEAPLENS check --jobs 4 --json "$dir" >"$TMP/four.json" 2>&1
+expect_eq "--jobs: one thread and four give the same output, in the same order" "" "$(diff "$TMP/one.json" "$TMP/four.json")"
+expect_eq "--jobs: and the default does too" "" "$(diff "$TMP/one.json" "$TMP/out.json")"
+$HEAPLENS check --jobs 0 "$dir" >/dev/null 2>"$TMP/err"
+expect_eq "--jobs 0 is a usage error" "2:--jobs wants a number from 1 to 64, not '0'" "$?:$(head -n 1 "$TMP/err" | sed 's/^heaplens: //')"
 $HEAPLENS check "$TMP/missing.go" >/dev/null 2>"$TMP/err"
 expect_eq "a missing path is an input error" 2 "$?"
 expect_match "naming the path" "missing.go: No such file or directory" "$(cat "$TMP/err")"

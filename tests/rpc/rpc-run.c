@@ -87,6 +87,7 @@ struct options {
 	long max_growth_kb;
 	int max_growth_set;
 	int print;			/* --print: show every server message */
+	int timings;			/* --timings: time each matched message */
 };
 
 enum step_kind {
@@ -145,6 +146,7 @@ struct session {
 	int at_end;			/* checking the implicit end */
 	unsigned long skipped;		/* ignored messages in the last wait */
 	struct buf err;			/* what the last I/O failure was */
+	double last_send_ms;		/* when the last send was written */
 };
 
 enum wait_result {
@@ -356,6 +358,15 @@ static long long now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Return the monotonic clock in milliseconds, with fractions. */
+static double now_ms_exact(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000 + (double)ts.tv_nsec / 1e6;
 }
 
 /* Return the milliseconds left until deadline, clamped for poll(). */
@@ -1640,6 +1651,7 @@ static int send_bytes(struct session *s, int line, const char *data, size_t len)
 		if (r & IO_WROTE)
 			deadline = now_ms() + s->opt->timeout_ms;
 	}
+	s->last_send_ms = now_ms_exact();
 	return 1;
 }
 
@@ -1668,6 +1680,9 @@ static int expect_message(struct session *s, const struct step *st)
 		goto fail;
 	}
 	ok = 1;
+	if (s->opt->timings)
+		fprintf(stderr, "timing %s:%d %.3f ms\n", s->where, st->line,
+			now_ms_exact() - s->last_send_ms);
 
 fail:
 	json_decref(msg);
@@ -2015,6 +2030,8 @@ static void usage(FILE *out)
 	      "-- SERVER-CMD [ARGS...]\n"
 	      "\n"
 	      "--print shows every message the server sends on stdout.\n"
+	      "--timings prints \"timing FILE:LINE MS\" on stderr for each matched\n"
+	      "message: the time since the last send was written.\n"
 	      "--var-file NAME=PATH defines NAME as PATH's contents, escaped for\n"
 	      "a JSON string.\n"
 	      "ADDR is unix:PATH or HOST:PORT.  The timeout defaults to $RPC_TIMEOUT,\n"
@@ -2139,6 +2156,10 @@ static int parse_args(int argc, char **argv, struct options *opt)
 		}
 		if (!strcmp(arg, "--print")) {
 			opt->print = 1;
+			continue;
+		}
+		if (!strcmp(arg, "--timings")) {
+			opt->timings = 1;
 			continue;
 		}
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {

@@ -23,6 +23,7 @@ static const struct {
 	{ "deps", deps_tests },
 	{ "sourcemap", sourcemap_tests },
 	{ "pprof", pprof_tests },
+	{ "leakfix", leakfix_tests },
 };
 
 static struct buf unit_log = BUF_INIT;	/* the current test's failures */

@@ -374,6 +374,74 @@ test_offset_and_bytes(void)
 	document_free(d);
 }
 
+/* Return a fresh parse's S-expression of text (a new string). */
+static char *
+document_test_sexp(const char *text, size_t len)
+{
+	TSParser *parser = leak_go_parser();
+	TSTree *tree = ts_parser_parse_string(parser, NULL, text,
+	    (uint32_t)len);
+	char *sexp = ts_node_string(ts_tree_root_node(tree));
+
+	ts_tree_delete(tree);
+	ts_parser_delete(parser);
+	return sexp;
+}
+
+/*
+ * Check that the incrementally reparsed tree equals a fresh parse after
+ * every batch of a long pseudo-random run of edits: insertions and
+ * deletions across lines, of UTF-8 text that is 2 UTF-16 units wide.
+ */
+static void
+test_incremental_tree(void)
+{
+	static const char *pieces[] = {
+		"", "x", "\n", "}", "{\n\t", "func f() {\n\treturn\n}\n",
+		"\t// \xc3\xa9\xf0\x9f\x98\x80 note\n", "(a, b)", "\"str\"",
+		"for {\n", "defer f.Close()\n", "go func() {}()\n", ":= ",
+	};
+	struct document *d = document_test_new(
+	    "package main\n\nimport \"os\"\n\nfunc main() {\n"
+	    "\tf, err := os.Open(\"x\")\n\tif err != nil {\n"
+	    "\t\treturn\n\t}\n\t_ = f\n}\n");
+	unsigned long rng = 12345;
+	size_t step, a, b, sl, sc, el, ec;
+	char *change, *cause = NULL, *got, *want;
+	int same = 1;
+
+	for (step = 0; step < 400 && same; step++) {
+		rng = rng * 6364136223846793005UL + 1442695040888963407UL;
+		a = (rng >> 33) % (d->text.len + 1);
+		b = a + (rng >> 13) % 7;
+		if (b > d->text.len || (rng >> 20) % 3 == 0)
+			b = a;
+		position_from_offset(&d->lines, d->text.data, d->text.len, a,
+		    &sl, &sc);
+		position_from_offset(&d->lines, d->text.data, d->text.len, b,
+		    &el, &ec);
+		change = document_test_change(sl, sc, el, ec,
+		    pieces[(rng >> 40) % ARRAY_SIZE(pieces)]);
+		if (!CHECK_INT_EQ(document_test_apply(d, change, &cause), 0))
+			unit_note("%s: %s", change, cause);
+		free(change);
+		if (step % 3 != 0)
+			continue;	/* several edits between reparses */
+		got = ts_node_string(ts_tree_root_node(document_tree(d)));
+		want = document_test_sexp(d->text.data, d->text.len);
+		same = CHECK_STR_EQ(got, want);
+		if (!same)
+			unit_note("after step %zu the text is:\n%s", step,
+			    d->text.data);
+		free(got);
+		free(want);
+	}
+	CHECK_UINT_EQ(ts_node_end_byte(ts_tree_root_node(document_tree(d))),
+	    d->text.len);
+	free(cause);
+	document_free(d);
+}
+
 const struct unit_test document_tests[] = {
 	{ "new document", test_new },
 	{ "full replacement", test_full_replace },
@@ -386,5 +454,6 @@ const struct unit_test document_tests[] = {
 	{ "malformed changes refused", test_malformed },
 	{ "changes in sequence", test_sequence },
 	{ "offsets, invalid bytes and NULs", test_offset_and_bytes },
+	{ "incremental reparse equals a fresh parse", test_incremental_tree },
 	{ NULL, NULL }
 };

@@ -26,6 +26,7 @@ extern const struct unit_test sourcemap_tests[];
 extern const struct unit_test document_tests[];
 extern const struct unit_test frame_tests[];
 extern const struct unit_test jsonrpc_tests[];
+extern const struct unit_test leakfix_tests[];
 extern const struct unit_test position_tests[];
 extern const struct unit_test pprof_tests[];
 extern const struct unit_test uri_tests[];
