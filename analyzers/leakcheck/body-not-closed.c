@@ -112,8 +112,8 @@ body_not_closed_in_loop(TSNode stmt)
 {
 	TSNode n;
 
-	for (n = ts_node_parent(stmt); !ts_node_is_null(n) && !leak_is_func(n);
-	    n = ts_node_parent(n))
+	for (n = leak_parent(stmt); !ts_node_is_null(n) && !leak_is_func(n);
+	    n = leak_parent(n))
 		if (leak_is(n, "for_statement"))
 			return 1;
 	return 0;
@@ -134,7 +134,7 @@ static void
 body_not_closed_fix(struct leak_ctx *ctx, const struct httpcall *hc,
     const char *var, int has_err)
 {
-	TSNode parent = ts_node_parent(hc->stmt), anchor = hc->stmt, next;
+	TSNode parent = leak_parent(hc->stmt), anchor = hc->stmt, next;
 	size_t line, at;
 	char *text, *title;
 	int indent;
@@ -195,7 +195,7 @@ static int
 body_not_closed_expects_failure(const struct leak_ctx *ctx,
     const struct httpcall *hc)
 {
-	TSNode parent = ts_node_parent(hc->stmt), next;
+	TSNode parent = leak_parent(hc->stmt), next;
 
 	if (!leak_is(hc->err, "identifier"))
 		return 0;
@@ -261,7 +261,7 @@ body_not_closed_visit(TSNode n, void *data)
 		return 1;	/* at package level: lives with the program */
 	/* resp, err = c.Do(req) into a variable declared elsewhere: stored. */
 	if (leak_is(hc.stmt, "assignment_statement") &&
-	    !flow_declared(ctx, ts_node_parent(body), var))
+	    !flow_declared(ctx, leak_parent(body), var))
 		return 1;
 	if (!flow_leaks(ctx, body, &r, &exit_line) ||
 	    !httpcall_is_response(ctx, st->http, &hc))

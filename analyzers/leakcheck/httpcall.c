@@ -148,7 +148,7 @@ httpcall_match(const struct leak_ctx *ctx, const char *http, TSNode call,
 		snprintf(hc->callee, sizeof hc->callee, ".%.*s",
 		    (int)(ts_node_end_byte(method) - ts_node_start_byte(method)),
 		    ctx->text + ts_node_start_byte(method));
-	list = ts_node_parent(call);
+	list = leak_parent(call);
 	if (leak_is(list, "expression_statement")) {
 		hc->stmt = list;
 		return 1;
@@ -157,7 +157,7 @@ httpcall_match(const struct leak_ctx *ctx, const char *http, TSNode call,
 	if (!leak_is(list, "expression_list") ||
 	    ts_node_named_child_count(list) != 1)
 		return 0;
-	stmt = ts_node_parent(list);
+	stmt = leak_parent(list);
 	if ((!leak_is(stmt, "short_var_declaration") &&
 	    !leak_is(stmt, "assignment_statement")) ||
 	    !ts_node_eq(httpcall_field(stmt, "right"), list))
@@ -331,14 +331,14 @@ httpcall_stream(const struct leak_ctx *ctx, TSNode sel)
 		"ReadAtLeast", "LimitReader", "TeeReader", "NewDecoder",
 		"NewReader", "NewReaderSize", "NewScanner", NULL
 	};
-	TSNode p = ts_node_parent(sel), fn;
+	TSNode p = leak_parent(sel), fn;
 
 	if (leak_is(p, "selector_expression"))
-		return leak_is(ts_node_parent(p), "call_expression") &&
-		    ts_node_eq(httpcall_field(ts_node_parent(p), "function"), p);
+		return leak_is(leak_parent(p), "call_expression") &&
+		    ts_node_eq(httpcall_field(leak_parent(p), "function"), p);
 	if (!leak_is(p, "argument_list"))
 		return 0;
-	fn = httpcall_field(ts_node_parent(p), "function");
+	fn = httpcall_field(leak_parent(p), "function");
 	return leak_is(fn, "selector_expression") &&
 	    httpcall_text_in(ctx, httpcall_field(fn, "field"), readers);
 }
@@ -351,7 +351,7 @@ static int
 httpcall_used_visit(TSNode n, void *data)
 {
 	struct httpcall_decl *d = data;
-	TSNode p = ts_node_parent(n), field;
+	TSNode p = leak_parent(n), field;
 
 	if (d->found)
 		return 0;

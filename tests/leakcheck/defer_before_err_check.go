@@ -4,9 +4,11 @@ package leakcheck
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"log"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -24,6 +26,19 @@ func dbeGetJSON(u string, v interface{}) error {
 		return err
 	}
 	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+// A form post whose response is only checked for its status.
+func dbeSubmit(u string, form url.Values) error {
+	resp, err := http.PostForm(u, form)
+	defer resp.Body.Close() // want "defer-before-err-check"
+	if err != nil {
+		return fmt.Errorf("submit: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("submit: %s", resp.Status)
+	}
+	return nil
 }
 
 // A client's Do, with a log line between the call and the defer.
