@@ -64,6 +64,7 @@ struct body_not_closed {
 	char http[48];				/* the file's name for net/http */
 	char names[BODY_NOT_CLOSED_NREADERS][64];	/* "io.ReadAll" */
 	const char *readers[BODY_NOT_CLOSED_NREADERS + 1];
+	struct httpcall_cache cache;		/* client fields seen */
 };
 
 /* Collect the readers' names as the file imports their packages. */
@@ -256,7 +257,7 @@ body_not_closed_visit(TSNode n, void *data)
 	    !httpcall_match(ctx, st->http, n, &hc))
 		return 1;
 	if (ts_node_is_null(hc.resp) || leak_text_is(ctx, hc.resp, "_")) {
-		if (httpcall_client(ctx, st->http, &hc) &&
+		if (httpcall_client(ctx, st->http, &hc, &st->cache) &&
 		    !body_not_closed_expects_failure(ctx, &hc) &&
 		    !body_not_closed_test_probe(ctx, &hc))
 			leak_report(ctx, n, "the response %s returns is "
@@ -283,7 +284,7 @@ body_not_closed_visit(TSNode n, void *data)
 	    !flow_declared(ctx, leak_parent(body), var))
 		return 1;
 	if (!flow_leaks(ctx, body, &r, &exit_line) ||
-	    !httpcall_is_response(ctx, st->http, &hc))
+	    !httpcall_is_response(ctx, st->http, &hc, &st->cache))
 		return 1;
 	leak_report(ctx, n, "%s.Body from %s is not closed on every path: it "
 	    "is still open when the function leaves at line %zu", var,

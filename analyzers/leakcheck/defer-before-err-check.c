@@ -32,6 +32,7 @@ static const char *const defer_before_err_check_needles[] = {
 struct defer_before_err_check {
 	struct leak_ctx *ctx;
 	char http[48];		/* the file's name for net/http */
+	struct httpcall_cache cache;	/* client fields seen */
 };
 
 /* Return whether a statement is exactly `defer resp.Body.Close()`. */
@@ -130,7 +131,8 @@ defer_before_err_check_visit(TSNode n, void *data)
 	for (s = defer_before_err_check_next(hc.stmt); !ts_node_is_null(s);
 	    s = defer_before_err_check_next(s)) {
 		if (defer_before_err_check_is_close(ctx, s, hc.resp)) {
-			if (!httpcall_is_response(ctx, st->http, &hc))
+			if (!httpcall_is_response(ctx, st->http, &hc,
+			    &st->cache))
 				break;
 			defer_before_err_check_text(ctx, hc.resp, resp,
 			    sizeof resp);
@@ -156,6 +158,7 @@ defer_before_err_check_run(struct leak_ctx *ctx)
 {
 	struct defer_before_err_check st;
 
+	memset(&st, 0, sizeof st);
 	st.ctx = ctx;
 	if (httpcall_import(ctx, st.http, sizeof st.http) == NULL)
 		return;

@@ -226,8 +226,36 @@ httpcall_decl_visit(TSNode n, void *data)
 }
 
 /*
+ * Return whether some line of text starts, after its indentation, with
+ * name and a blank or comma, and mentions Client: a field declaration
+ * worth parsing the file for (`hc *http.Client`), found without parsing.
+ */
+static int
+httpcall_may_declare(const char *text, size_t len, const char *name)
+{
+	size_t n = strlen(name), i = 0, end;
+	const char *nl;
+
+	while (i < len) {
+		nl = memchr(text + i, '\n', len - i);
+		end = nl == NULL ? len : (size_t)(nl - text);
+		while (i < end && (text[i] == ' ' || text[i] == '\t'))
+			i++;
+		if (end - i > n && memcmp(text + i, name, n) == 0 &&
+		    (text[i + n] == ' ' || text[i + n] == '\t' ||
+		    text[i + n] == ',')) {
+			for (; i + 6 <= end; i++)
+				if (memcmp(text + i, "Client", 6) == 0)
+					return 1;
+		}
+		i = end + 1;
+	}
+	return 0;
+}
+
+/*
  * Look for a client field named d->name in the package's other files,
- * parsing those that import net/http and spell the name.
+ * parsing those that import net/http and may declare it.
  */
 static void
 httpcall_sibling_field(struct leak_ctx *ctx, struct httpcall_decl *d)
@@ -244,7 +272,8 @@ httpcall_sibling_field(struct leak_ctx *ctx, struct httpcall_decl *d)
 	for (i = 0; i < n && !d->found; i++) {
 		if (leak_sibling_is_self(ctx, &files[i]) ||
 		    strstr(files[i].text, "\"net/http\"") == NULL ||
-		    strstr(files[i].text, d->name) == NULL)
+		    !httpcall_may_declare(files[i].text, files[i].len,
+		    d->name))
 			continue;
 		if (parser == NULL)
 			parser = leak_go_parser();
@@ -270,10 +299,31 @@ httpcall_sibling_field(struct leak_ctx *ctx, struct httpcall_decl *d)
 	d->http = own;
 }
 
+/* Return whether a field d->name is declared as a client, asking cache. */
+static int
+httpcall_field_client(struct leak_ctx *ctx, struct httpcall_decl *d,
+    struct httpcall_cache *cache)
+{
+	int i;
+
+	for (i = 0; i < cache->n; i++)
+		if (strcmp(cache->name[i], d->name) == 0)
+			return cache->found[i];
+	leak_walk(ctx->root, httpcall_decl_visit, d);
+	if (!d->found)
+		httpcall_sibling_field(ctx, d);
+	if (cache->n < HTTPCALL_CACHE &&
+	    strlen(d->name) < sizeof cache->name[0]) {
+		strcpy(cache->name[cache->n], d->name);
+		cache->found[cache->n++] = d->found;
+	}
+	return d->found;
+}
+
 /* Return whether the receiver is declared as a client. */
 int
 httpcall_client(struct leak_ctx *ctx, const char *http,
-    const struct httpcall *hc)
+    const struct httpcall *hc, struct httpcall_cache *cache)
 {
 	TSNode recv = httpcall_field(httpcall_field(hc->call, "function"),
 	    "operand"), fn, outer, top;
@@ -296,12 +346,8 @@ httpcall_client(struct leak_ctx *ctx, const char *http,
 		return 0;
 	memcpy(d.name, ctx->text + a, b - a);
 	d.name[b - a] = '\0';
-	if (d.field) {
-		leak_walk(ctx->root, httpcall_decl_visit, &d);
-		if (!d.found)
-			httpcall_sibling_field(ctx, &d);
-		return d.found;
-	}
+	if (d.field)
+		return httpcall_field_client(ctx, &d, cache);
 	/* A variable: the outermost function's, or the package's. */
 	outer = hc->call;
 	for (fn = leak_enclosing_func(outer); !ts_node_is_null(fn);
@@ -391,10 +437,10 @@ httpcall_used(const struct leak_ctx *ctx, const struct httpcall *hc)
 /* Return whether the call returns a response. */
 int
 httpcall_is_response(struct leak_ctx *ctx, const char *http,
-    const struct httpcall *hc)
+    const struct httpcall *hc, struct httpcall_cache *cache)
 {
 	return hc->certain || httpcall_used(ctx, hc) ||
-	    httpcall_client(ctx, http, hc);
+	    httpcall_client(ctx, http, hc, cache);
 }
 
 /* Return whether node mentions id's name. */

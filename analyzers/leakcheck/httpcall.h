@@ -34,6 +34,17 @@
 const char *httpcall_import(const struct leak_ctx *ctx, char *buf,
     size_t size);
 
+/*
+ * What httpcall_client learnt of struct fields while checking one file:
+ * whether each name is declared as a client. Zero it before the file.
+ */
+#define HTTPCALL_CACHE 16
+struct httpcall_cache {
+	char name[HTTPCALL_CACHE][64];
+	int found[HTTPCALL_CACHE];
+	int n;
+};
+
 struct httpcall {
 	TSNode call;
 	TSNode stmt;		/* its statement: := or =, or the call alone */
@@ -57,14 +68,15 @@ int httpcall_match(const struct leak_ctx *ctx, const char *http, TSNode call,
  * (httpcall_used). The latter two look further, so ask only when needed.
  */
 int httpcall_is_response(struct leak_ctx *ctx, const char *http,
-    const struct httpcall *hc);
+    const struct httpcall *hc, struct httpcall_cache *cache);
 
 /*
  * Return whether the call's receiver is declared as an *http.Client; for a
- * field, this parses the package's other files that may declare it.
+ * field, this parses the package's other files that may declare it, once
+ * per field name and cache.
  */
 int httpcall_client(struct leak_ctx *ctx, const char *http,
-    const struct httpcall *hc);
+    const struct httpcall *hc, struct httpcall_cache *cache);
 
 /* Return whether the function reads the response as one (see above). */
 int httpcall_used(const struct leak_ctx *ctx, const struct httpcall *hc);
