@@ -237,7 +237,7 @@ const char *leak_callee(const struct leak_ctx *ctx, TSNode call, char *buf,
 
 /*
  * Return the name the file imports standard package pkg ("time",
- * "database/sql") under, in buf ("time", "sql": the path's last element,
+ * "database/sql", "net/http") under, in buf ("time", "sql": the path's last element,
  * or an alias), or NULL when the file does not import it by name (absent,
  * "_" or "."). Checks look calls up by this name.
  */

@@ -200,6 +200,10 @@ flow_occurrence_handles(struct flow_walk *w, TSNode id)
 		return flow_text_in(w->ctx, flow_field(p, "field"), r->release);
 	/* Handed on: an argument, a returned or sent or stored value. */
 	for (; !ts_node_is_null(p); n = p, p = leak_parent(p)) {
+		if (leak_is(p, "argument_list") && r->readers != NULL &&
+		    flow_text_in(w->ctx, flow_field(leak_parent(p),
+		    "function"), r->readers))
+			return 0;
 		if (leak_is(p, "argument_list") || leak_is(p, "return_statement") ||
 		    leak_is(p, "func_literal") || leak_is(p, "go_statement"))
 			return 1;
@@ -416,21 +420,6 @@ flow_err_test(struct flow_walk *w, TSNode cond, const char *op)
 	    leak_text_is(w->ctx, l, "nil"));
 }
 
-/* Return whether cond is `v == nil` (op "==") or `v != nil`. */
-static int
-flow_nil_test(struct flow_walk *w, TSNode cond, const char *op)
-{
-	TSNode l = flow_field(cond, "left"), r = flow_field(cond, "right");
-
-	if (!leak_is(cond, "binary_expression") ||
-	    !leak_text_is(w->ctx, flow_field(cond, "operator"), op))
-		return 0;
-	return (leak_text_is(w->ctx, l, w->r->var) &&
-	    leak_text_is(w->ctx, r, "nil")) ||
-	    (leak_text_is(w->ctx, r, w->r->var) &&
-	    leak_text_is(w->ctx, l, "nil"));
-}
-
 /* Return whether a simple statement assigns to the error variable. */
 static int
 flow_assigns_err(struct flow_walk *w, TSNode n)
@@ -504,6 +493,35 @@ flow_drain_test(struct flow_walk *w, TSNode cond, int negate)
 	return leak_is(operand, "identifier") &&
 	    leak_text_is(w->ctx, operand, w->r->var) &&
 	    flow_text_in(w->ctx, flow_field(fn, "field"), w->r->drain);
+}
+
+/*
+ * Return whether cond tests the resource against nil with op: `v op nil`,
+ * `nil op v`, or with a field resource `v.Field op nil`; or, for "!=", an
+ * && of such tests, for "==", an || of them.
+ */
+static int
+flow_nil_test(struct flow_walk *w, TSNode cond, const char *op)
+{
+	TSNode l = flow_field(cond, "left"), r = flow_field(cond, "right");
+	TSNode o = flow_field(cond, "operator"), v;
+
+	if (!leak_is(cond, "binary_expression") || ts_node_is_null(o))
+		return 0;
+	if (leak_text_is(w->ctx, o, strcmp(op, "!=") == 0 ? "&&" : "||"))
+		return flow_nil_test(w, l, op) && flow_nil_test(w, r, op);
+	if (!leak_text_is(w->ctx, o, op))
+		return 0;
+	if (leak_is(l, "nil"))
+		v = r;
+	else if (leak_is(r, "nil"))
+		v = l;
+	else
+		return 0;
+	if (w->r->field_release && leak_is(v, "selector_expression") &&
+	    leak_text_is(w->ctx, flow_field(v, "field"), w->r->field))
+		v = flow_field(v, "operand");
+	return leak_is(v, "identifier") && leak_text_is(w->ctx, v, w->r->var);
 }
 
 /* Walk an if statement: each branch is a path. */
@@ -613,6 +631,26 @@ flow_for(struct flow_walk *w, TSNode n, enum flow_state st)
 	return flow_merge(done, out);
 }
 
+/*
+ * Return the state a tagless switch's case starts in: done when its one
+ * expression holds only when err is non-nil or the resource is nil.
+ */
+static enum flow_state
+flow_case_state(struct flow_walk *w, TSNode k, enum flow_state st)
+{
+	TSNode list = flow_field(k, "value"), e;
+
+	if (ts_node_named_child_count(list) != 1)
+		return st;
+	e = ts_node_named_child(list, 0);
+	if (st == FLOW_PENDING && (flow_err_test(w, e, "!=") ||
+	    flow_err_call(w, e)))
+		return FLOW_DONE;
+	if (flow_pending(st) && flow_nil_test(w, e, "=="))
+		return FLOW_DONE;
+	return st;
+}
+
 /* Walk a switch, type switch or select: each case is a path. */
 static enum flow_state
 flow_cases(struct flow_walk *w, TSNode n, enum flow_state st, int is_select)
@@ -649,6 +687,10 @@ flow_cases(struct flow_walk *w, TSNode n, enum flow_state st, int is_select)
 		    !leak_is(k, "communication_case"))
 			continue;
 		c = st;
+		/* switch { case err != nil: ... } is the error path too. */
+		if (leak_is(k, "expression_case") &&
+		    ts_node_is_null(flow_field(n, "value")))
+			c = flow_case_state(w, k, c);
 		/* A select case's receive or send is part of its path. */
 		if (leak_is(k, "communication_case")) {
 			TSNode comm = flow_field(k, "communication");

@@ -20,8 +20,12 @@
  * channel, stored in a field, index or global, assigned to another variable,
  * or captured by a func literal: the shapes that hand the duty to someone
  * else. Paths on which the accompanying error variable is known non-nil
- * (the then-branch of `if err != nil`), or the resource variable nil
- * (the else-branch of `if v != nil`), need no release.
+ * (the then-branch of `if err != nil`, `case err != nil:` of a switch with
+ * no tag) need no release, nor do paths on which the resource itself is
+ * known nil (the else-branch of `if v != nil` or of `if v != nil &&
+ * v.Body != nil`, the then-branch of `if v == nil`, `case v == nil:`).
+ * Passing the resource to one of its readers (flow_resource.readers)
+ * neither releases nor hands it on.
  *
  * Optional modes, off when zeroed: a resource that releases itself when a
  * method reports the end (drain: rows.Next()), a channel that a receive
@@ -80,6 +84,12 @@ struct flow_resource {
 	const char *chan;
 	int recv_releases;	/* a receive from chan releases it (a timer
 				   that fired needs no Stop) */
+	/*
+	 * Calls that only read the resource ("io.ReadAll", "json.NewDecoder"),
+	 * NULL-terminated, or NULL: passing it to them neither releases it
+	 * nor hands it on.
+	 */
+	const char *const *readers;
 };
 
 /*

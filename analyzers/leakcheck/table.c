@@ -18,6 +18,8 @@ extern const struct leak_check leak_rows_not_closed;
 extern const struct leak_check leak_goroutine_blocked_send;
 extern const struct leak_check leak_ticker_not_stopped;
 extern const struct leak_check leak_lost_cancel;
+extern const struct leak_check leak_body_not_closed;
+extern const struct leak_check leak_defer_before_err_check;
 
 const struct leak_check *const leak_checks[] = {
 	&leak_defer_in_loop,
@@ -33,6 +35,8 @@ const struct leak_check *const leak_checks[] = {
 	&leak_goroutine_blocked_send,
 	&leak_ticker_not_stopped,
 	&leak_lost_cancel,
+	&leak_body_not_closed,
+	&leak_defer_before_err_check,
 };
 
 const size_t leak_nchecks = ARRAY_SIZE(leak_checks);
