@@ -272,4 +272,14 @@ int leak_is(TSNode node, const char *type);
  */
 void leak_walk(TSNode root, int (*fn)(TSNode node, void *data), void *data);
 
+/*
+ * leak_walk over the file, passing over the top-level functions and
+ * methods for which want(ctx, decl, data) is 0 (a byte scan of their text
+ * is far cheaper than a walk): for whole-file checks, which in the editor
+ * otherwise walk every function on every save.
+ */
+void leak_walk_file(const struct leak_ctx *ctx,
+    int (*want)(const struct leak_ctx *ctx, TSNode decl, void *data),
+    int (*fn)(TSNode node, void *data), void *data);
+
 #endif

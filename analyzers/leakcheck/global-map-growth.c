@@ -653,6 +653,22 @@ global_map_growth_wanted(const struct global_map_growth_state *st,
 	return 0;
 }
 
+/* Return whether text holds needle. */
+static int
+global_map_growth_has(const char *text, size_t len, const char *needle)
+{
+	size_t n = strlen(needle), at = 0;
+	const char *p;
+
+	while (at + n <= len && (p = memchr(text + at, needle[0],
+	    len - at - n + 1)) != NULL) {
+		if (memcmp(p, needle, n) == 0)
+			return 1;
+		at = (size_t)(p - text) + 1;
+	}
+	return 0;
+}
+
 /* Return whether package name a in text ta is name b in text tb. */
 static int
 global_map_growth_same_name(const char *ta, TSNode a, const char *tb,
@@ -707,6 +723,36 @@ global_map_growth_open(const struct global_map_growth_state *st)
 	return 0;
 }
 
+/* Return whether a function may assign name[key] = value at all. */
+static int
+global_map_growth_may_assign(const struct leak_ctx *ctx, TSNode decl,
+    void *data)
+{
+	const char *text = ctx->text + ts_node_start_byte(decl);
+	size_t len = ts_node_end_byte(decl) - ts_node_start_byte(decl);
+
+	(void)data;
+	return global_map_growth_has(text, len, "] =") ||
+	    global_map_growth_has(text, len, "]=");
+}
+
+/* Return whether a function mentions one of the maps still in question. */
+static int
+global_map_growth_may_use(const struct leak_ctx *ctx, TSNode decl,
+    void *data)
+{
+	const struct global_map_growth_state *st = data;
+	const char *text = ctx->text + ts_node_start_byte(decl);
+	size_t len = ts_node_end_byte(decl) - ts_node_start_byte(decl), i;
+
+	for (i = 0; i < st->n; i++)
+		if (!ts_node_is_null(st->vars[i].first) &&
+		    !st->vars[i].handled &&
+		    global_map_growth_mentions(text, len, st->vars[i].name))
+			return 1;
+	return 0;
+}
+
 /* Run the check. */
 static void
 global_map_growth_run(struct leak_ctx *ctx)
@@ -723,9 +769,11 @@ global_map_growth_run(struct leak_ctx *ctx)
 		return;
 	memset(&st, 0, sizeof st);
 	st.ctx = ctx;
-	leak_walk(ctx->root, global_map_growth_assign_visit, &st);
+	leak_walk_file(ctx, global_map_growth_may_assign,
+	    global_map_growth_assign_visit, &st);
 	global_map_growth_decls(&st, ctx->root);
-	leak_walk(ctx->root, global_map_growth_use_visit, &st);
+	leak_walk_file(ctx, global_map_growth_may_use,
+	    global_map_growth_use_visit, &st);
 	files = global_map_growth_open(&st) ? leak_package_files(ctx, &n) :
 	    NULL;
 	if (files == NULL)

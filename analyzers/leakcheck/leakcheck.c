@@ -221,9 +221,11 @@ struct leak_index {
 	uint32_t *slots;		/* hash of node ids: index + 1, 0 free */
 	size_t mask;
 	int shift;
+	int partial;			/* some of the root's children left out */
 };
 
 static _Thread_local struct leak_index *leak_tree_index;
+static _Thread_local int leak_walk_whole;	/* a whole-file check runs */
 
 /* Return a node id's slot in the index's hash. */
 static size_t
@@ -288,7 +290,8 @@ leak_index_build(struct leak_index *ix, TSNode root,
 		}
 		/* A child of the root to leave out: on to its next sibling. */
 		while (depth == 1 && skip != NULL &&
-		    skip(ts_tree_cursor_current_node(&c), arg))
+		    skip(ts_tree_cursor_current_node(&c), arg) &&
+		    (ix->partial = 1))
 			if (!ts_tree_cursor_goto_next_sibling(&c)) {
 				ts_tree_cursor_goto_parent(&c);
 				depth = 0;
@@ -386,6 +389,23 @@ leak_walk(TSNode root, int (*fn)(TSNode node, void *data), void *data)
 		return;
 	}
 	nodes = leak_tree_index->nodes;
+	if (at == 0 && leak_tree_index->partial && leak_walk_whole) {
+		/*
+		 * A whole-file check walking from the root, some of whose
+		 * children are not indexed: they are walked by cursor.
+		 */
+		TSTreeCursor c = ts_tree_cursor_new(root);
+
+		if (!fn(root, data))
+			return;
+		if (ts_tree_cursor_goto_first_child(&c)) do {
+			if (ts_node_is_named(ts_tree_cursor_current_node(&c)))
+				leak_walk(ts_tree_cursor_current_node(&c), fn,
+				    data);
+		} while (ts_tree_cursor_goto_next_sibling(&c));
+		ts_tree_cursor_delete(&c);
+		return;
+	}
 	if (!fn(nodes[at].node, data))
 		return;
 	end = nodes[at].end;
@@ -395,6 +415,29 @@ leak_walk(TSNode root, int (*fn)(TSNode node, void *data), void *data)
 		else
 			i++;
 	}
+}
+
+/* Walk the file, passing over the functions want turns down. */
+void
+leak_walk_file(const struct leak_ctx *ctx,
+    int (*want)(const struct leak_ctx *ctx, TSNode decl, void *data),
+    int (*fn)(TSNode node, void *data), void *data)
+{
+	TSTreeCursor c;
+	TSNode top;
+
+	if (!fn(ctx->root, data))
+		return;
+	c = ts_tree_cursor_new(ctx->root);
+	if (ts_tree_cursor_goto_first_child(&c)) do {
+		top = ts_tree_cursor_current_node(&c);
+		if (!ts_node_is_named(top) || ((leak_is(top,
+		    "function_declaration") || leak_is(top,
+		    "method_declaration")) && !want(ctx, top, data)))
+			continue;
+		leak_walk(top, fn, data);
+	} while (ts_tree_cursor_goto_next_sibling(&c));
+	ts_tree_cursor_delete(&c);
 }
 
 /* Record a finding of the running check at node. */
@@ -1065,8 +1108,7 @@ leak_memo_update(struct leak_memo *memo, const struct leak_unit *units,
 size_t
 leakcheck_run(const struct leak_input *in, struct leak_findings *out)
 {
-	struct leak_index index = { NULL, 0, 0, NULL, 0, 0 };
-	struct leak_index whole = { NULL, 0, 0, NULL, 0, 0 };
+	struct leak_index index = { NULL, 0, 0, NULL, 0, 0, 0 };
 	struct leak_unit *units = NULL;
 	struct leak_skip skip = { NULL, 0, 0 };
 	struct leak_package own;
@@ -1123,15 +1165,21 @@ leakcheck_run(const struct leak_input *in, struct leak_findings *out)
 		for (i = 0; i < leak_nchecks; i++) {
 			if (!wanted[i] || leak_checks[i]->whole_file != pass)
 				continue;
-			if (pass == 1 && in->memo != NULL && whole.n == 0)
-				leak_index_build(&whole, ctx.root, NULL, NULL);
-			leak_tree_index = pass == 1 && in->memo != NULL ?
-			    &whole : &index;
+			/*
+			 * With a memo the index leaves the unchanged functions
+			 * out: whole-file checks reach them by cursor and
+			 * ts_node_parent, which is slower a node but cheaper
+			 * than indexing every function on every save when
+			 * they look at few (leak_walk_file).
+			 */
+			leak_tree_index = &index;
+			leak_walk_whole = pass;
 			ctx.check = leak_checks[i];
 			leak_checks[i]->run(&ctx);
 		}
 	}
 	leak_tree_index = NULL;
+	leak_walk_whole = 0;
 	if (in->memo != NULL)
 		leak_memo_update(in->memo, units, nunits, context, wanted, out,
 		    first);
@@ -1159,7 +1207,6 @@ leakcheck_run(const struct leak_input *in, struct leak_findings *out)
 		    leak_finding_cmp);
 	free(units);
 	leak_index_free(&index);
-	leak_index_free(&whole);
 	if (tree != NULL && tree != in->tree)
 		ts_tree_delete(tree);
 	if (parser != NULL)
