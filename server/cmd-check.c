@@ -26,7 +26,7 @@ static int cmd_check_exec(int argc, char **argv);
 const struct cmd_entry cmd_check_entry = {
 	.name = "check",
 	.usage = "[PATH...] [--enable IDS] [--disable IDS] [--fix] [--jobs N] "
-	    "[--json]",
+	    "[--json] | --list",
 	.summary = "check Go source for leak patterns, printed as go vet does",
 	.help =
 	    "  PATH            Go files or directories (default: the current\n"
@@ -39,6 +39,7 @@ const struct cmd_entry cmd_check_entry = {
 	    "                  lost-cancel) to the files in place, and report\n"
 	    "                  only what is left\n"
 	    "  --jobs N        check on N threads (default: one per processor)\n"
+	    "  --list          list the checks: id, severity, what each finds\n"
 	    "  --json          print {findings: [{file, line, col, check, message,\n"
 	    "                  severity, fix, fixed}]}: fix is the quick fix's\n"
 	    "                  title or null, fixed whether --fix applied it\n"
@@ -510,6 +511,18 @@ cmd_check_jobs(const char *arg, long *jobs)
 	    *jobs > 64 ? -1 : 0;
 }
 
+/* Print the checks, one a line. */
+static void
+cmd_check_list(void)
+{
+	size_t i;
+
+	for (i = 0; i < leak_nchecks; i++)
+		printf("%-24s %-8s %s\n", leak_checks[i]->id,
+		    leak_checks[i]->severity == LEAK_HINT ? "hint" : "warning",
+		    leak_checks[i]->summary);
+}
+
 /* Run heaplens check. */
 static int
 cmd_check_exec(int argc, char **argv)
@@ -517,7 +530,7 @@ cmd_check_exec(int argc, char **argv)
 	const char *enable = NULL, *disable = NULL, *jobs_arg = NULL;
 	struct check_run run;
 	char **args, *bad = NULL;
-	int json = 0, nargs, code, i;
+	int json = 0, list = 0, nargs, code, i;
 	size_t k, totals[4];
 	long jobs;
 	const struct cli_option opts[] = {
@@ -526,6 +539,7 @@ cmd_check_exec(int argc, char **argv)
 		{ "--fix", NULL, &run.fix },
 		{ "--jobs", &jobs_arg, NULL },
 		{ "--json", NULL, &json },
+		{ "--list", NULL, &list },
 		{ NULL, NULL, NULL }
 	};
 
@@ -538,6 +552,15 @@ cmd_check_exec(int argc, char **argv)
 	if (code != 0) {
 		free(args);
 		return code == 1 ? 0 : code;
+	}
+	if (list) {
+		free(args);
+		if (nargs > 0 || enable != NULL || disable != NULL || run.fix ||
+		    json || jobs_arg != NULL)
+			return cli_usage_error(&cmd_check_entry, "--list takes "
+			    "no other argument");
+		cmd_check_list();
+		return 0;
 	}
 	if (cmd_check_jobs(jobs_arg, &jobs) != 0) {
 		free(args);

@@ -44,6 +44,16 @@ sev=$(jq -r '[.findings[] | select(.check == "ticker-not-stopped") |
 expect_eq "ticker-not-stopped: a hint under go 1.23, a warning under go 1.19" \
 	"false=warning true=hint" "$sev"
 
+# Every id of shared/LEAK-PATTERNS.md is a check, in its order, and no other.
+catalogue="body-not-closed defer-before-err-check ticker-not-stopped tick-leak
+after-in-loop lost-cancel defer-in-loop rows-not-closed file-not-closed
+goroutine-blocked-send range-never-closed goroutine-no-exit wg-add-in-goroutine
+context-growth-in-loop global-map-growth"
+expect_eq "--list names the 15 checks of the catalogue, in its order" \
+	"$(echo $catalogue)" "$($HEAPLENS check --list | awk '{ print $1 }' | tr '\n' ' ' | sed 's/ $//')"
+$HEAPLENS check --list "$dir" >/dev/null 2>&1
+expect_eq "--list takes no other argument" 2 "$?"
+
 # Output format and options.
 line=$($HEAPLENS check "$dir/defer_in_loop.go" | head -n 1)
 expect_match "go vet style line" '^tests/leakcheck/defer_in_loop\.go:[0-9]+:[0-9]+: .* \[defer-in-loop\]$' "$line"
