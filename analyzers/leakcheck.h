@@ -115,6 +115,12 @@ struct leak_check {
 	 * given to run(). NULL means always run.
 	 */
 	const char *const *needles;
+	/*
+	 * A finer test than the needles, or NULL: whether the check may find
+	 * anything in ctx's text (and package: leak_package_files), by bytes
+	 * alone. Nothing is parsed yet: ctx->root is null.
+	 */
+	int (*wanted)(struct leak_ctx *ctx);
 	/* Report the check's findings in ctx with leak_report(). */
 	void (*run)(struct leak_ctx *ctx);
 	/*

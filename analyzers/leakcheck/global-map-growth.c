@@ -753,6 +753,67 @@ global_map_growth_may_use(const struct leak_ctx *ctx, TSNode decl,
 	return 0;
 }
 
+/* Return whether text[0..len) is a test file's. */
+static int
+global_map_growth_test_file(const char *path)
+{
+	size_t len = strlen(path);
+
+	return len >= 8 && strcmp(path + len - 8, "_test.go") == 0;
+}
+
+/*
+ * Return whether a file's text may declare a package-level map, by its
+ * lines: "var ... map[", a "var (" block with "map[" in it, or a type
+ * declared as a map ("type cache map[...]"), each at the start of a line
+ * as gofmt writes them.
+ */
+static int
+global_map_growth_declares(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len, *nl, *eol;
+	int block = 0;
+
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		eol = nl != NULL ? nl : end;
+		if (eol - p >= 5 && memcmp(p, "var (", 5) == 0)
+			block = 1;
+		else if (block && p < eol && *p == ')')
+			block = 0;
+		else if ((block || (eol - p >= 4 && (memcmp(p, "var ", 4) == 0 ||
+		    (eol - p >= 5 && memcmp(p, "type ", 5) == 0)))) &&
+		    global_map_growth_has(p, (size_t)(eol - p), "map["))
+			return 1;
+		if (nl == NULL)
+			break;
+	}
+	return 0;
+}
+
+/*
+ * The finer prefilter: a file that is not a test and whose package (it, or
+ * another non-test file of its directory) may declare a package-level map.
+ */
+static int
+global_map_growth_wanted_file(struct leak_ctx *ctx)
+{
+	const struct leak_sibling *files;
+	size_t n, i;
+
+	if (global_map_growth_test_file(ctx->path))
+		return 0;
+	if (global_map_growth_declares(ctx->text, ctx->len))
+		return 1;
+	files = leak_package_files(ctx, &n);
+	for (i = 0; i < n; i++)
+		if (!leak_sibling_is_self(ctx, &files[i]) &&
+		    !global_map_growth_test_file(files[i].path) &&
+		    global_map_growth_declares(files[i].text, files[i].len))
+			return 1;
+	return 0;
+}
+
 /* Run the check. */
 static void
 global_map_growth_run(struct leak_ctx *ctx)
@@ -807,6 +868,7 @@ const struct leak_check leak_global_map_growth = {
 	.summary = "package-level map filled but never deleted from",
 	.severity = LEAK_WARNING,
 	.needles = global_map_growth_needles,
+	.wanted = global_map_growth_wanted_file,
 	.run = global_map_growth_run,
 	.whole_file = 1,		/* the first assignment of a map in the file */
 };

@@ -384,21 +384,25 @@ leakcheck_run(const struct leak_input *in, struct leak_findings *out)
 	ctx.go_minor = in->go_minor;
 	ctx.out = out;
 	ctx.pkg = in->pkg;
-	for (i = 0; i < leak_nchecks && i < ARRAY_SIZE(wanted); i++) {
-		wanted[i] = (in->enabled == NULL || in->enabled[i]) &&
-		    leak_wanted(leak_checks[i], in->text, in->len);
-		any |= wanted[i];
-	}
-	if (!any) {
-		if (in->memo != NULL)
-			leak_memo_clear(in->memo);
-		return 0;
-	}
 	if (ctx.pkg == NULL) {
 		dir = leak_dirname(in->path);
 		leak_package_init(&own, dir);
 		free(dir);
 		ctx.pkg = &own;
+	}
+	for (i = 0; i < leak_nchecks && i < ARRAY_SIZE(wanted); i++) {
+		wanted[i] = (in->enabled == NULL || in->enabled[i]) &&
+		    leak_wanted(leak_checks[i], in->text, in->len) &&
+		    (leak_checks[i]->wanted == NULL ||
+		    leak_checks[i]->wanted(&ctx));
+		any |= wanted[i];
+	}
+	if (!any) {
+		if (in->memo != NULL)
+			leak_memo_clear(in->memo);
+		if (ctx.pkg == &own)
+			leak_package_release(&own);
+		return 0;
 	}
 	if (tree == NULL) {
 		parser = leak_go_parser();

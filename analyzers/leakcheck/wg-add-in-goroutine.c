@@ -19,7 +19,8 @@
 
 #include "analyzers/leakcheck.h"
 
-static const char *const wg_add_in_goroutine_needles[] = { ".Add(", NULL };
+/* The Add is in a go func literal, which is rarer in files than ".Add(". */
+static const char *const wg_add_in_goroutine_needles[] = { "go func", NULL };
 
 /* What the search for a WaitGroup's Done/Wait or declaration needs. */
 struct wg_add_in_goroutine_find {
