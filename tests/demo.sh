@@ -67,8 +67,10 @@ for pair in "3 escapes/main.go" "4 cacheleak/main.go"; do
 	echo "  $2"
 	msgs | jq -r --arg id "$1" 'select(.id == ($id | tonumber)) | .result[] |
 		"    lens        line \(.range.start.line + 1): \(.command.title)"'
-	msgs | jq -r --arg f "$2" 'select(.method == "textDocument/publishDiagnostics" and (.params.uri | endswith($f))) |
-		.params.diagnostics[] | "    diagnostic  line \(.range.start.line + 1): [\(.code)] \(.message)"' | tail -n 20
+	# The file's diagnostics as last published: each publish replaces
+	# the one before.
+	msgs | jq -rs --arg f "$2" '[.[] | select(.method == "textDocument/publishDiagnostics" and (.params.uri | endswith($f)))] |
+		last | .params.diagnostics[] | "    diagnostic  line \(.range.start.line + 1): [\(.code)] \(.message)"' | tail -n 20
 done
 echo
 echo "session ended cleanly (shutdown, exit 0)."
