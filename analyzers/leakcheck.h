@@ -134,6 +134,9 @@ struct leak_check {
 	int whole_file;
 };
 
+/* The most checks there can be: callers size their enabled[] by it. */
+#define LEAK_MAX_CHECKS 64
+
 extern const struct leak_check *const leak_checks[];
 extern const size_t leak_nchecks;
 
@@ -176,6 +179,9 @@ TSParser *leak_go_parser(void);
  */
 char *leak_apply_fixes(const char *text, size_t len, struct leak_findings *f,
     size_t first, size_t *outlen);
+
+/* Free one finding's message and fix (not the finding itself). */
+void leak_finding_free(struct leak_finding *f);
 
 /* Free findings' messages and storage. */
 void leak_findings_release(struct leak_findings *f);

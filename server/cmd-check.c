@@ -4,6 +4,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -62,14 +64,27 @@ struct check_unit {
 	size_t bytes;			/* their size, to schedule big ones first */
 	struct leak_findings findings;
 	size_t *owner;			/* each finding's index in paths */
+	struct leak_findings fixed;	/* with --fix: the findings fixed */
+	size_t *fixed_owner;
+	int go_minor;			/* the go.mod version over dir */
 	char **errors;			/* messages, printed in order */
 	size_t nerrors;
 	size_t nfixed;
 	size_t nfixed_files;
 };
 
+/* A file already collected, by device and inode. */
+struct check_seen {
+	dev_t dev;
+	ino_t ino;
+	int used;
+};
+
 struct check_run {
-	int enabled[64];
+	int enabled[LEAK_MAX_CHECKS];
+	struct check_seen *seen;	/* open addressing: each file once */
+	size_t nseen;
+	size_t seen_cap;
 	int fix;			/* --fix */
 	struct check_unit *units;
 	size_t nunits;
@@ -78,55 +93,86 @@ struct check_run {
 	pthread_mutex_t lock;
 };
 
-/* Read a whole file. */
+/* Return errno e's message in buf: strerror is not thread-safe. */
+static const char *
+cmd_check_strerror(int e, char *buf, size_t size)
+{
+	if (strerror_r(e, buf, size) != 0)
+		snprintf(buf, size, "error %d", e);
+	return buf;
+}
+
+/* Read a whole regular file (a FIFO named *.go must not block us). */
 static int
 cmd_check_read(const char *path, struct buf *out, char **cause)
 {
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
+	char chunk[65536], msg[128];
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_NONBLOCK);
 
-	if (f == NULL)
-		return set_cause(cause, "%s: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		buf_add(out, chunk, n);
+	if (fd < 0)
+		return set_cause(cause, "%s: %s", path,
+		    cmd_check_strerror(errno, msg, sizeof msg));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return set_cause(cause, "%s: not a regular file", path);
+	}
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			set_cause(cause, "%s: %s", path,
+			    cmd_check_strerror(errno, msg, sizeof msg));
+			close(fd);
+			return -1;
+		}
+		buf_add(out, chunk, (size_t)n);
 		if (out->len > CHECK_MAX_FILE) {
-			fclose(f);
+			close(fd);
 			return set_cause(cause, "%s: larger than %u bytes",
 			    path, CHECK_MAX_FILE);
 		}
 	}
-	if (ferror(f)) {
-		fclose(f);
-		return set_cause(cause, "%s: read error", path);
-	}
-	fclose(f);
+	close(fd);
 	return 0;
 }
 
-/* Replace a file's contents with text, keeping its mode. */
+/*
+ * Replace a file's contents with text, keeping its mode: written beside it
+ * under a fixed name opened exclusively (a leftover of a crash is an error
+ * naming it, never a file written twice), then renamed over it. A symbolic
+ * link stays a link: the file it names is what changes.
+ */
 static int
 cmd_check_write(const char *path, const char *text, size_t len, char **cause)
 {
+	char real[PATH_MAX], msg[128], *tmp;
 	struct stat st;
-	char *tmp;
 	FILE *f;
-	int ok;
+	int fd, ok;
 
-	if (stat(path, &st) != 0)
-		return set_cause(cause, "%s: %s", path, strerror(errno));
-	tmp = xasprintf("%s.heaplens-fix", path);
-	f = fopen(tmp, "wb");
+	if (realpath(path, real) == NULL || stat(real, &st) != 0)
+		return set_cause(cause, "%s: %s", path,
+		    cmd_check_strerror(errno, msg, sizeof msg));
+	tmp = xasprintf("%s.heaplens-fix", real);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	f = fd >= 0 ? fdopen(fd, "wb") : NULL;
 	if (f == NULL) {
-		set_cause(cause, "%s: %s", tmp, strerror(errno));
+		set_cause(cause, "%s: %s", tmp,
+		    cmd_check_strerror(errno, msg, sizeof msg));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
 		free(tmp);
 		return -1;
 	}
 	ok = fwrite(text, 1, len, f) == len;
 	ok = fchmod(fileno(f), st.st_mode & 07777) == 0 && ok;
-	if (fclose(f) != 0 || !ok || rename(tmp, path) != 0) {
+	if (fclose(f) != 0 || !ok || rename(tmp, real) != 0) {
 		set_cause(cause, "%s: cannot write the fixed file: %s", path,
-		    strerror(errno));
+		    cmd_check_strerror(errno, msg, sizeof msg));
 		unlink(tmp);
 		free(tmp);
 		return -1;
@@ -143,29 +189,120 @@ cmd_check_error(struct check_unit *u, char *message)
 	u->errors[u->nerrors++] = message;
 }
 
-/* Apply the fixes of a unit's findings from first on to its file. */
+/* Record findings items[first..) of a unit as the file k's. */
 static void
-cmd_check_fix(struct check_unit *u, const char *path, const struct buf *text,
-    size_t first)
+cmd_check_own(struct check_unit *u, size_t first, size_t k)
 {
-	char *fixed, *cause = NULL;
-	size_t len, i, n = 0;
+	size_t i;
 
-	fixed = leak_apply_fixes(text->data, text->len, &u->findings, first,
-	    &len);
-	if (fixed == NULL)
+	u->owner = xrealloc(u->owner, (u->findings.alloc + 1) *
+	    sizeof *u->owner);
+	for (i = first; i < u->findings.n; i++)
+		u->owner[i] = k;
+}
+
+/* Add a fixed finding (moved, not copied) to the unit's fixed list. */
+static void
+cmd_check_add_fixed(struct check_unit *u, const struct leak_finding *f,
+    size_t k)
+{
+	if (u->fixed.n == u->fixed.alloc) {
+		u->fixed.alloc = u->fixed.alloc ? u->fixed.alloc * 2 : 16;
+		u->fixed.items = xrealloc(u->fixed.items, u->fixed.alloc *
+		    sizeof *u->fixed.items);
+		u->fixed_owner = xrealloc(u->fixed_owner, u->fixed.alloc *
+		    sizeof *u->fixed_owner);
+	}
+	u->fixed_owner[u->fixed.n] = k;
+	u->fixed.items[u->fixed.n++] = *f;
+}
+
+/*
+ * Move the fixed ones of items[from..) of found to the unit's fixed list
+ * and free the others; return how many were fixed.
+ */
+static size_t
+cmd_check_take_fixed(struct check_unit *u, struct leak_findings *found,
+    size_t from, size_t k)
+{
+	size_t i, n = 0;
+
+	for (i = from; i < found->n; i++) {
+		if (found->items[i].fixed) {
+			cmd_check_add_fixed(u, &found->items[i], k);
+			n++;
+		} else {
+			leak_finding_free(&found->items[i]);
+		}
+	}
+	found->n = from;
+	return n;
+}
+
+/*
+ * With --fix: apply the fixes of the file's findings items[first..), check
+ * the fixed text again, and again while fixes apply (those that overlapped
+ * another's go in on the next pass), then write it. What is left is what
+ * the last pass found in the text written, at its positions; each fixed
+ * finding keeps the position of the text it was found in (the file's own,
+ * for the first pass). When the file cannot be written, the findings stay
+ * as they were found, none fixed.
+ */
+static void
+cmd_check_fix(struct check_unit *u, struct leak_input *in, size_t first,
+    size_t k)
+{
+	struct leak_findings cur = { NULL, 0, 0 }, next = { NULL, 0, 0 };
+	const char *orig = in->text;
+	char *text = NULL, *fixed, *cause = NULL;
+	size_t len, pass, n = 0, i;
+
+	fixed = leak_apply_fixes(in->text, in->len, &u->findings, first, &len);
+	for (pass = 0; fixed != NULL && pass < 8; pass++) {
+		free(text);
+		text = fixed;
+		in->text = text;
+		in->len = len;
+		leakcheck_run(in, &next);
+		/* The previous pass's fixed findings are fixed for good. */
+		n += cmd_check_take_fixed(u, &cur, 0, k);
+		leak_findings_release(&cur);
+		cur = next;
+		memset(&next, 0, sizeof next);
+		fixed = leak_apply_fixes(in->text, in->len, &cur, 0, &len);
+	}
+	free(fixed);
+	if (text == NULL)
 		return;
-	if (cmd_check_write(path, fixed, len, &cause) != 0) {
+	if (cmd_check_write(u->paths[k], text, in->len, &cause) != 0) {
 		cmd_check_error(u, cause);
 		for (i = first; i < u->findings.n; i++)
 			u->findings.items[i].fixed = 0;
+		for (i = u->fixed.n - n; i < u->fixed.n; i++)
+			leak_finding_free(&u->fixed.items[i]);
+		u->fixed.n -= n;
 	} else {
-		for (i = first; i < u->findings.n; i++)
-			n += u->findings.items[i].fixed;
+		n += cmd_check_take_fixed(u, &u->findings, first, k);
+		for (i = 0; i < cur.n; i++)
+			cur.items[i].fixed = 0;
+		for (i = 0; i < cur.n; i++) {
+			if (u->findings.n == u->findings.alloc) {
+				u->findings.alloc = u->findings.alloc ?
+				    u->findings.alloc * 2 : 16;
+				u->findings.items = xrealloc(u->findings.items,
+				    u->findings.alloc *
+				    sizeof *u->findings.items);
+			}
+			u->findings.items[u->findings.n++] = cur.items[i];
+		}
+		cur.n = 0;
+		cmd_check_own(u, first, k);
 		u->nfixed += n;
 		u->nfixed_files++;
 	}
-	free(fixed);
+	leak_findings_release(&cur);
+	in->text = orig;
+	free(text);
 }
 
 /* Check one file of a unit, recording its findings. */
@@ -176,7 +313,7 @@ cmd_check_file(const struct check_run *run, struct check_unit *u,
 	struct buf text = BUF_INIT;
 	struct leak_input in;
 	char *cause = NULL;
-	size_t n, i, first = u->findings.n;
+	size_t n, first = u->findings.n;
 
 	if (cmd_check_read(u->paths[k], &text, &cause) != 0) {
 		cmd_check_error(u, cause);
@@ -187,16 +324,13 @@ cmd_check_file(const struct check_run *run, struct check_unit *u,
 	in.path = u->paths[k];
 	in.text = buf_str(&text);
 	in.len = text.len;
-	in.go_minor = leakcheck_go_minor(u->paths[k]);
+	in.go_minor = u->go_minor;
 	in.enabled = run->enabled;
 	in.pkg = pkg;
 	n = leakcheck_run(&in, &u->findings);
-	u->owner = xrealloc(u->owner, (u->findings.alloc + 1) *
-	    sizeof *u->owner);
-	for (i = first; i < first + n; i++)
-		u->owner[i] = k;
+	cmd_check_own(u, first, k);
 	if (run->fix && n > 0)
-		cmd_check_fix(u, u->paths[k], &text, first);
+		cmd_check_fix(u, &in, first, k);
 	buf_release(&text);
 }
 
@@ -209,6 +343,7 @@ cmd_check_unit(const struct check_run *run, struct check_unit *u)
 
 	if (u->npaths == 0)
 		return;
+	u->go_minor = leakcheck_go_minor(u->paths[0]);
 	leak_package_init(&pkg, u->dir);
 	for (k = 0; k < u->npaths; k++)
 		cmd_check_file(run, u, &pkg, k);
@@ -247,13 +382,54 @@ cmd_check_add_unit(struct check_run *run, const char *dir)
 	return u;
 }
 
-/* Add a path to a unit. */
-static void
-cmd_check_add_path(struct check_unit *u, const char *path, off_t size)
+/*
+ * Return whether the file st describes was collected before (named twice,
+ * or reached through two arguments): checking it twice would print its
+ * findings twice, and --fix would rewrite it twice at once.
+ */
+static int
+cmd_check_seen(struct check_run *run, const struct stat *st)
 {
+	struct check_seen *old = run->seen;
+	size_t cap = run->seen_cap, i, h;
+
+	if (2 * (run->nseen + 1) > run->seen_cap) {
+		run->seen_cap = cap ? cap * 2 : 1024;
+		run->seen = xcalloc(run->seen_cap, sizeof *run->seen);
+		run->nseen = 0;
+		for (i = 0; i < cap; i++)
+			if (old[i].used) {
+				struct stat was;
+
+				was.st_dev = old[i].dev;
+				was.st_ino = old[i].ino;
+				cmd_check_seen(run, &was);
+			}
+		free(old);
+	}
+	h = ((size_t)st->st_ino * 0x9E3779B97F4A7C15u ^ (size_t)st->st_dev) &
+	    (run->seen_cap - 1);
+	for (; run->seen[h].used; h = (h + 1) & (run->seen_cap - 1))
+		if (run->seen[h].dev == st->st_dev &&
+		    run->seen[h].ino == st->st_ino)
+			return 1;
+	run->seen[h].dev = st->st_dev;
+	run->seen[h].ino = st->st_ino;
+	run->seen[h].used = 1;
+	run->nseen++;
+	return 0;
+}
+
+/* Add a path to a unit, unless its file is collected already. */
+static void
+cmd_check_add_path(struct check_run *run, struct check_unit *u,
+    const char *path, const struct stat *st)
+{
+	if (cmd_check_seen(run, st))
+		return;
 	u->paths = xrealloc(u->paths, (u->npaths + 1) * sizeof *u->paths);
 	u->paths[u->npaths++] = xstrdup(path);
-	u->bytes += size > 0 ? (size_t)size : 0;
+	u->bytes += st->st_size > 0 ? (size_t)st->st_size : 0;
 }
 
 /* Return whether a directory entry is one go tooling skips. */
@@ -316,7 +492,7 @@ cmd_check_dir(struct check_run *run, const char *dir, int depth)
 			    strcmp(names[i] + len - 3, ".go") == 0) {
 				if (u == NULL)
 					u = cmd_check_add_unit(run, dir);
-				cmd_check_add_path(u, path, st.st_size);
+				cmd_check_add_path(run, u, path, &st);
 			}
 		}
 		free(path);
@@ -349,7 +525,7 @@ cmd_check_arg(struct check_run *run, const char *arg)
 		dir = slash == NULL ? xstrdup(".") : slash == arg ?
 		    xstrdup("/") : xstrndup(arg, (size_t)(slash - arg));
 		u = cmd_check_add_unit(run, dir);
-		cmd_check_add_path(u, arg, st.st_size);
+		cmd_check_add_path(run, u, arg, &st);
 		free(dir);
 	}
 }
@@ -414,11 +590,14 @@ cmd_check_release(struct check_run *run)
 		free(u->paths);
 		free(u->errors);
 		free(u->owner);
+		free(u->fixed_owner);
+		leak_findings_release(&u->fixed);
 		free(u->dir);
 		leak_findings_release(&u->findings);
 	}
 	free(run->units);
 	free(run->order);
+	free(run->seen);
 }
 
 /* Apply a comma-separated id list to the enabled flags. */
@@ -445,7 +624,23 @@ cmd_check_ids(int *enabled, const char *ids, int value, char **bad)
 	return 0;
 }
 
-/* Print the findings and errors in order; count them in totals. */
+/* Add a finding to the JSON list. */
+static void
+cmd_check_json(json_t *list, const char *file, const struct leak_finding *f)
+{
+	json_array_append_new(list, json_pack(
+	    "{s:s, s:I, s:I, s:s, s:s, s:s, s:s?, s:b}",
+	    "file", file, "line", (json_int_t)f->line,
+	    "col", (json_int_t)f->col, "check", f->check,
+	    "message", f->message,
+	    "severity", f->severity == LEAK_HINT ? "hint" : "warning",
+	    "fix", f->fix, "fixed", f->fixed));
+}
+
+/*
+ * Print the findings and errors in order; count in totals the findings,
+ * those fixed, the files fixed and the errors.
+ */
 static void
 cmd_check_print(struct check_run *run, int json, size_t totals[4])
 {
@@ -460,27 +655,22 @@ cmd_check_print(struct check_run *run, int json, size_t totals[4])
 		u = &run->units[i];
 		for (k = 0; k < u->nerrors; k++)
 			error("%s", u->errors[k]);
-		totals[0] += u->findings.n;
+		totals[0] += u->findings.n + u->fixed.n;
 		totals[1] += u->nfixed;
 		totals[2] += u->nfixed_files;
 		totals[3] += u->nerrors;
 		for (k = 0; k < u->findings.n; k++) {
 			f = &u->findings.items[k];
 			if (json)
-				json_array_append_new(list, json_pack(
-				    "{s:s, s:I, s:I, s:s, s:s, s:s, s:s?, s:b}",
-				    "file", u->paths[u->owner[k]],
-				    "line", (json_int_t)f->line,
-				    "col", (json_int_t)f->col,
-				    "check", f->check, "message", f->message,
-				    "severity", f->severity == LEAK_HINT ?
-				    "hint" : "warning",
-				    "fix", f->fix, "fixed", f->fixed));
+				cmd_check_json(list, u->paths[u->owner[k]], f);
 			else if (!f->fixed)
 				printf("%s:%zu:%zu: %s [%s]\n",
 				    u->paths[u->owner[k]], f->line, f->col,
 				    f->message, f->check);
 		}
+		for (k = 0; json && k < u->fixed.n; k++)
+			cmd_check_json(list, u->paths[u->fixed_owner[k]],
+			    &u->fixed.items[k]);
 	}
 	if (!json)
 		return;
@@ -544,9 +734,6 @@ cmd_check_exec(int argc, char **argv)
 	};
 
 	memset(&run, 0, sizeof run);
-	if (leak_nchecks > ARRAY_SIZE(run.enabled))
-		fatal("%zu checks but room for %zu", leak_nchecks,
-		    ARRAY_SIZE(run.enabled));
 	args = xcalloc((size_t)argc + 1, sizeof *args);
 	code = cli_parse(&cmd_check_entry, argc, argv, opts, args, &nargs);
 	if (code != 0) {

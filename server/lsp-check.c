@@ -31,11 +31,11 @@ lsp_check_run(struct session *s, struct document *d,
 {
 	struct leak_input in;
 	json_t *flags, *v;
-	int enabled[64];
+	int enabled[LEAK_MAX_CHECKS];
 	size_t i;
 
 	flags = json_object_get(session_settings(s, d->path), "checks");
-	for (i = 0; i < leak_nchecks && i < ARRAY_SIZE(enabled); i++) {
+	for (i = 0; i < leak_nchecks; i++) {
 		v = json_object_get(flags, leak_checks[i]->id);
 		enabled[i] = v == NULL || json_is_true(v);
 	}

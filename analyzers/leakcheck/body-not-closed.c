@@ -137,20 +137,10 @@ static void
 body_not_closed_fix(struct leak_ctx *ctx, const struct httpcall *hc,
     const char *var, int has_err)
 {
-	TSNode parent = leak_parent(hc->stmt), anchor = hc->stmt, next;
-	size_t line, at;
+	TSNode anchor = hc->stmt, next;
 	char *text, *title;
-	int indent;
 
-	if (!leak_is(parent, "block") && !leak_is(parent, "statement_list") &&
-	    !leak_is(parent, "expression_case") &&
-	    !leak_is(parent, "type_case") && !leak_is(parent, "default_case") &&
-	    !leak_is(parent, "communication_case"))
-		return;
 	if (body_not_closed_in_loop(hc->stmt))
-		return;
-	line = httpcall_line_start(ctx, hc->stmt);
-	if (line == (size_t)-1)
 		return;
 	if (has_err) {
 		next = body_not_closed_next(hc->stmt);
@@ -160,14 +150,10 @@ body_not_closed_fix(struct leak_ctx *ctx, const struct httpcall *hc,
 	} else if (body_not_closed_nil_compared(ctx,
 	    leak_enclosing_func(hc->stmt), hc->resp))
 		return;
-	at = httpcall_line_after(ctx, ts_node_end_byte(anchor));
-	if (at == (size_t)-1)
-		return;
-	indent = (int)(ts_node_start_byte(hc->stmt) - line);
-	text = xasprintf("%.*sdefer %s.Body.Close()\n", indent,
-	    ctx->text + line, var);
+	/* On its own line after the anchor, indented as the call's line. */
+	text = xasprintf("defer %s.Body.Close()", var);
 	title = xasprintf("Close the body: defer %s.Body.Close()", var);
-	leak_fix(ctx, title, at, at, text);
+	leak_fix_line_after(ctx, title, anchor, text);
 	free(title);
 	free(text);
 }

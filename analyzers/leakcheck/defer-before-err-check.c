@@ -71,7 +71,7 @@ defer_before_err_check_fix(struct leak_ctx *ctx, const struct httpcall *hc,
     TSNode defer)
 {
 	TSNode s;
-	size_t from, to, at, ifline, end;
+	size_t from, to, end;
 	char *text;
 
 	for (s = defer_before_err_check_next(defer); !ts_node_is_null(s);
@@ -83,21 +83,20 @@ defer_before_err_check_fix(struct leak_ctx *ctx, const struct httpcall *hc,
 		return;
 	from = httpcall_line_start(ctx, defer);
 	to = httpcall_line_after(ctx, ts_node_end_byte(defer));
-	ifline = httpcall_line_start(ctx, s);
-	at = httpcall_line_after(ctx, ts_node_end_byte(s));
-	if (from == (size_t)-1 || to == (size_t)-1 || ifline == (size_t)-1 ||
-	    at == (size_t)-1)
+	if (from == (size_t)-1 || to == (size_t)-1)
 		return;
-	/* The defer's text, a trailing comment too, without the newline. */
+	/* The defer's text, a trailing comment too, without the line end. */
 	end = to - 1;
 	while (end > ts_node_start_byte(defer) && (ctx->text[end - 1] == ' ' ||
 	    ctx->text[end - 1] == '\t' || ctx->text[end - 1] == '\r'))
 		end--;
-	text = xasprintf("%.*s%.*s\n", (int)(ts_node_start_byte(s) - ifline),
-	    ctx->text + ifline, (int)(end - ts_node_start_byte(defer)),
+	text = xasprintf("%.*s", (int)(end - ts_node_start_byte(defer)),
 	    ctx->text + ts_node_start_byte(defer));
-	leak_fix(ctx, "Move the defer below the error check", from, to, "");
-	leak_fix(ctx, "Move the defer below the error check", at, at, text);
+	/* Below the check, on its own line (the line ends as the file's). */
+	if (leak_fix_line_after(ctx, "Move the defer below the error check", s,
+	    text))
+		leak_fix(ctx, "Move the defer below the error check", from, to,
+		    "");
 	free(text);
 }
 

@@ -840,6 +840,8 @@ flow_leaks(const struct leak_ctx *ctx, TSNode body,
 	struct flow_walk w;
 	enum flow_state end;
 
+	if (ts_node_is_null(body))
+		return 0;
 	memset(&w, 0, sizeof w);
 	w.ctx = ctx;
 	w.r = r;

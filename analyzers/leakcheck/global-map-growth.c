@@ -256,9 +256,12 @@ static int
 global_map_growth_done_once(const struct leak_ctx *ctx, TSNode name)
 {
 	char needle[GLOBAL_MAP_GROWTH_NAME + 8];
-	uint32_t n = ts_node_end_byte(name) - ts_node_start_byte(name);
+	uint32_t n;
 
-	if (ts_node_is_null(name) || n >= GLOBAL_MAP_GROWTH_NAME)
+	if (ts_node_is_null(name))
+		return 0;
+	n = ts_node_end_byte(name) - ts_node_start_byte(name);
+	if (n >= GLOBAL_MAP_GROWTH_NAME)
 		return 0;
 	snprintf(needle, sizeof needle, ".Do(%.*s)", (int)n,
 	    ctx->text + ts_node_start_byte(name));
@@ -674,10 +677,13 @@ static int
 global_map_growth_same_name(const char *ta, TSNode a, const char *tb,
     TSNode b)
 {
-	uint32_t n = ts_node_end_byte(a) - ts_node_start_byte(a);
+	uint32_t n;
 
-	return !ts_node_is_null(a) && !ts_node_is_null(b) &&
-	    n == ts_node_end_byte(b) - ts_node_start_byte(b) &&
+	/* A file with no package clause (one being typed) has no name. */
+	if (ts_node_is_null(a) || ts_node_is_null(b))
+		return 0;
+	n = ts_node_end_byte(a) - ts_node_start_byte(a);
+	return n == ts_node_end_byte(b) - ts_node_start_byte(b) &&
 	    memcmp(ta + ts_node_start_byte(a), tb + ts_node_start_byte(b),
 	    n) == 0;
 }
@@ -692,6 +698,8 @@ global_map_growth_sibling(struct global_map_growth_state *st,
 	TSNode root;
 
 	tree = ts_parser_parse_string(parser, NULL, s->text, (uint32_t)s->len);
+	if (tree == NULL)
+		return;
 	root = ts_tree_root_node(tree);
 	if (global_map_growth_same_name(s->text,
 	    global_map_growth_package(root), ctx->text, pkg)) {

@@ -299,6 +299,16 @@ httpcall_sibling_field(struct leak_ctx *ctx, struct httpcall_decl *d)
 	d->http = own;
 }
 
+/* Walk no function: fields count only in package-level struct types. */
+static int
+httpcall_no_function(const struct leak_ctx *ctx, TSNode decl, void *data)
+{
+	(void)ctx;
+	(void)decl;
+	(void)data;
+	return 0;
+}
+
 /* Return whether a field d->name is declared as a client, asking cache. */
 static int
 httpcall_field_client(struct leak_ctx *ctx, struct httpcall_decl *d,
@@ -309,7 +319,12 @@ httpcall_field_client(struct leak_ctx *ctx, struct httpcall_decl *d,
 	for (i = 0; i < cache->n; i++)
 		if (strcmp(cache->name[i], d->name) == 0)
 			return cache->found[i];
-	leak_walk(ctx->root, httpcall_decl_visit, d);
+	/*
+	 * Package-level types only: a struct type declared inside another
+	 * function is that function's business (and the memo would not see
+	 * it change).
+	 */
+	leak_walk_file(ctx, httpcall_no_function, httpcall_decl_visit, d);
 	if (!d->found)
 		httpcall_sibling_field(ctx, d);
 	if (cache->n < HTTPCALL_CACHE &&

@@ -171,9 +171,13 @@ void
 leak_walk(TSNode root, int (*fn)(TSNode node, void *data), void *data)
 {
 	const struct leak_flat *nodes;
-	long at = leak_index_find(root);
+	long at;
 	size_t i, end;
 
+	/* A missing field (child_by_field_name's null) has nothing to walk. */
+	if (ts_node_is_null(root))
+		return;
+	at = leak_index_find(root);
 	if (at < 0) {
 		leak_walk_cursor(root, fn, data);
 		return;

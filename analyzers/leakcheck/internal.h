@@ -97,7 +97,5 @@ void leak_memo_update(struct leak_memo *memo, const struct leak_unit *units,
 /* Forget what a memo holds. */
 void leak_memo_clear(struct leak_memo *memo);
 
-/* leakcheck.c: free one finding's storage. */
-void leak_finding_free(struct leak_finding *f);
 
 #endif

@@ -2,7 +2,6 @@
  * leakcheck.c - run the leak checks on one file: prefilter by bytes, parse
  * once, run each enabled check, drop suppressed findings, sort the rest.
  */
-#include <dirent.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -324,18 +323,24 @@ leak_finding_cmp(const void *pa, const void *pb)
 static int
 leak_package_main(const char *text, TSNode root)
 {
-	uint32_t i, n = ts_node_named_child_count(root);
-	TSNode c, name;
+	TSTreeCursor c = ts_tree_cursor_new(root);
+	TSNode clause, name;
+	int main = 0;
 
-	for (i = 0; i < n; i++) {
-		c = ts_node_named_child(root, i);
-		if (!leak_is(c, "package_clause"))
+	/* The package clause comes first, after comments. */
+	if (ts_tree_cursor_goto_first_child(&c)) do {
+		clause = ts_tree_cursor_current_node(&c);
+		if (leak_is(clause, "comment"))
 			continue;
-		name = ts_node_named_child(c, 0);
-		return ts_node_end_byte(name) - ts_node_start_byte(name) == 4 &&
+		name = ts_node_named_child(clause, 0);
+		main = leak_is(clause, "package_clause") &&
+		    !ts_node_is_null(name) &&
+		    ts_node_end_byte(name) - ts_node_start_byte(name) == 4 &&
 		    memcmp(text + ts_node_start_byte(name), "main", 4) == 0;
-	}
-	return 0;
+		break;
+	} while (ts_tree_cursor_goto_next_sibling(&c));
+	ts_tree_cursor_delete(&c);
+	return main;
 }
 
 /* Return a Go parser. */
@@ -374,7 +379,7 @@ leakcheck_run(const struct leak_input *in, struct leak_findings *out)
 	TSTree *tree = in->tree;
 	size_t i, first = out->n, keep, nunits = 0, nstarts, *starts;
 	uint64_t context = 0;
-	int wanted[64], any = 0, pass;
+	int wanted[LEAK_MAX_CHECKS], any = 0, pass;
 	char *dir;
 
 	memset(&ctx, 0, sizeof ctx);
@@ -390,7 +395,7 @@ leakcheck_run(const struct leak_input *in, struct leak_findings *out)
 		free(dir);
 		ctx.pkg = &own;
 	}
-	for (i = 0; i < leak_nchecks && i < ARRAY_SIZE(wanted); i++) {
+	for (i = 0; i < leak_nchecks; i++) {
 		wanted[i] = (in->enabled == NULL || in->enabled[i]) &&
 		    leak_wanted(leak_checks[i], in->text, in->len) &&
 		    (leak_checks[i]->wanted == NULL ||
@@ -507,25 +512,45 @@ leak_findings_release(struct leak_findings *f)
 int
 leakcheck_go_minor(const char *path)
 {
-	char dir[PATH_MAX], mod[PATH_MAX + 8], line[256], *slash;
+	char dir[PATH_MAX], abs[PATH_MAX], mod[PATH_MAX + 8], line[256];
+	char *slash;
 	int major, minor;
 	FILE *f;
 
+	/*
+	 * The file's directory made absolute, so that a relative path ("a.go",
+	 * "pkg/a.go") still finds a go.mod above the current directory.
+	 */
 	if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
 		return 0;
-	while ((slash = strrchr(dir, '/')) != NULL) {
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
 		*slash = '\0';
-		snprintf(mod, sizeof mod, "%s/go.mod", *dir ? dir : "");
+	if (realpath(dir, abs) == NULL)
+		return 0;
+	for (;;) {
+		snprintf(mod, sizeof mod, "%s/go.mod",
+		    strcmp(abs, "/") == 0 ? "" : abs);
 		f = fopen(mod, "r");
-		if (f == NULL)
-			continue;
-		minor = 0;
-		while (fgets(line, sizeof line, f) != NULL)
-			if (sscanf(line, " go %d.%d", &major, &minor) == 2 &&
-			    major == 1)
-				break;
-		fclose(f);
-		return minor;
+		if (f != NULL) {
+			minor = 0;
+			while (fgets(line, sizeof line, f) != NULL)
+				if (sscanf(line, " go %d.%d", &major,
+				    &minor) == 2 && major == 1)
+					break;
+			fclose(f);
+			return minor;
+		}
+		slash = strrchr(abs, '/');
+		if (slash == NULL || strcmp(abs, "/") == 0)
+			return 0;
+		if (slash == abs)
+			abs[1] = '\0';
+		else
+			*slash = '\0';
 	}
-	return 0;
 }

@@ -4,9 +4,11 @@
  * not changed keeps its findings, moved to where it now is, and is not
  * checked again. Lines a message names ("at line 42") move with it.
  */
+#include <dirent.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analyzers/leakcheck/internal.h"
 #include "protocol/util.h"
@@ -75,6 +77,50 @@ leak_hash(uint64_t h, const void *data, size_t n)
 	return h;
 }
 
+/*
+ * Return a hash of the other Go files of path's directory as they are on
+ * disk (name, size, modification time), in no particular order: checks
+ * read them (a client field declared in another file, a map deleted from
+ * there), so a change to any of them invalidates the memo.
+ */
+static uint64_t
+leak_package_stamp(const char *path)
+{
+	const char *slash = strrchr(path, '/'), *self;
+	uint64_t sum = 0, h;
+	struct dirent *d;
+	struct stat st;
+	char *dir, *file;
+	size_t n;
+	DIR *dp;
+
+	dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/") :
+	    xstrndup(path, (size_t)(slash - path));
+	self = slash != NULL ? slash + 1 : path;
+	dp = opendir(dir);
+	if (dp == NULL) {
+		free(dir);
+		return 0;
+	}
+	while ((d = readdir(dp)) != NULL) {
+		n = strlen(d->d_name);
+		if (n < 4 || strcmp(d->d_name + n - 3, ".go") != 0 ||
+		    strcmp(d->d_name, self) == 0)
+			continue;
+		file = xasprintf("%s/%s", dir, d->d_name);
+		if (stat(file, &st) == 0) {
+			h = leak_hash(0xcbf29ce484222325u, d->d_name, n);
+			h = leak_hash(h, &st.st_size, sizeof st.st_size);
+			h = leak_hash(h, &st.st_mtim, sizeof st.st_mtim);
+			sum += h;
+		}
+		free(file);
+	}
+	closedir(dp);
+	free(dir);
+	return sum;
+}
+
 /* Return whether a top-level node is a function or method declaration. */
 static int
 leak_is_unit(TSNode n)
@@ -83,13 +129,21 @@ leak_is_unit(TSNode n)
 	    leak_is(n, "method_declaration");
 }
 
+/* How leak_finding_copy treats the lines a message names. */
+enum leak_copy {
+	LEAK_COPY_AS_IS,	/* memo to memo: marks stay */
+	LEAK_COPY_RELATIVE,	/* into the memo: lines in the function marked */
+	LEAK_COPY_ABSOLUTE	/* out of the memo: marked lines made absolute */
+};
+
 /*
- * Move the line numbers a message names ("at line 42") by delta: those
- * within [lo, hi] when making them relative to a function (marked so that
- * only they move back), the marked ones when putting them back (lo 0).
+ * Move the line numbers a message names ("at line 42") by delta: with
+ * LEAK_COPY_RELATIVE those within [lo, hi], marked so that only they move
+ * back; with LEAK_COPY_ABSOLUTE the marked ones, unmarked.
  */
 static char *
-leak_message_move(const char *m, long delta, size_t lo, size_t hi)
+leak_message_move(const char *m, enum leak_copy how, long delta, size_t lo,
+    size_t hi)
 {
 	static const char word[] = "line ";
 	struct buf b = BUF_INIT;
@@ -104,7 +158,9 @@ leak_message_move(const char *m, long delta, size_t lo, size_t hi)
 		marked = *p == '\x01';
 		v = strtoul(p + marked, &end, 10);
 		if (end == p + marked || (marked && *end != '\x01') ||
-		    (!marked && (lo == 0 || v < lo || v > hi))) {
+		    (marked && how != LEAK_COPY_ABSOLUTE) ||
+		    (!marked && (how != LEAK_COPY_RELATIVE || v < lo ||
+		    v > hi))) {
 			m = p;
 			continue;
 		}
@@ -119,13 +175,12 @@ leak_message_move(const char *m, long delta, size_t lo, size_t hi)
 }
 
 /*
- * Copy a finding, moved by delta lines and shift bytes; lines named in its
- * message between lo and hi are marked relative (lo 0: marked ones are
- * made absolute again; delta 0: the message is copied as it is).
+ * Copy a finding into to, moved by delta lines and shift bytes, the lines
+ * its message names treated as how says (lo and hi: the function's lines).
  */
 static void
 leak_finding_copy(struct leak_findings *to, const struct leak_finding *f,
-    long delta, long shift, size_t lo, size_t hi)
+    enum leak_copy how, long delta, long shift, size_t lo, size_t hi)
 {
 	struct leak_finding *c;
 	size_t i;
@@ -139,8 +194,8 @@ leak_finding_copy(struct leak_findings *to, const struct leak_finding *f,
 	c->line = (size_t)((long)f->line + delta);
 	c->start = (size_t)((long)f->start + shift);
 	c->end = (size_t)((long)f->end + shift);
-	c->message = delta == 0 ? xstrdup(f->message) :
-	    leak_message_move(f->message, delta, lo, hi);
+	c->message = how == LEAK_COPY_AS_IS ? xstrdup(f->message) :
+	    leak_message_move(f->message, how, delta, lo, hi);
 	c->fix = f->fix != NULL ? xstrdup(f->fix) : NULL;
 	c->edits = f->nedits > 0 ? xcalloc(f->nedits, sizeof *c->edits) : NULL;
 	for (i = 0; i < f->nedits; i++) {
@@ -158,10 +213,12 @@ leak_units(const struct leak_input *in, TSNode root, int is_main,
 	TSTreeCursor c = ts_tree_cursor_new(root);
 	size_t n = 0, alloc = 0, comments = SIZE_MAX, comments_row = 0, start;
 	size_t i;
-	uint64_t h = 0xcbf29ce484222325u;
+	uint64_t h = 0xcbf29ce484222325u, stamp;
 	struct leak_unit *u;
 	TSNode node;
 
+	stamp = leak_package_stamp(in->path);
+	h = leak_hash(h, &stamp, sizeof stamp);
 	h = leak_hash(h, &in->go_minor, sizeof in->go_minor);
 	h = leak_hash(h, &is_main, sizeof is_main);
 	for (i = 0; i < leak_nchecks; i++) {
@@ -275,10 +332,11 @@ leak_memo_update(struct leak_memo *memo, const struct leak_unit *units,
 				f = &old->found.items[k];
 				if (!wanted[leak_check_of(f)])
 					continue;
-				leak_finding_copy(&next[i].found, f, 0, 0,
+				leak_finding_copy(&next[i].found, f,
+				    LEAK_COPY_AS_IS, 0, 0, 0, 0);
+				leak_finding_copy(out, f, LEAK_COPY_ABSOLUTE,
+				    (long)units[i].row, (long)units[i].start,
 				    0, 0);
-				leak_finding_copy(out, f, (long)units[i].row,
-				    (long)units[i].start, 0, 0);
 			}
 			continue;
 		}
@@ -287,8 +345,8 @@ leak_memo_update(struct leak_memo *memo, const struct leak_unit *units,
 			if (f->start >= units[i].start && f->start < end &&
 			    !leak_checks[leak_check_of(f)]->whole_file)
 				leak_finding_copy(&next[i].found, f,
-				    -(long)units[i].row, -(long)units[i].start,
-				    units[i].row + 1,
+				    LEAK_COPY_RELATIVE, -(long)units[i].row,
+				    -(long)units[i].start, units[i].row + 1,
 				    ts_node_end_point(units[i].decl).row + 1);
 		}
 	}

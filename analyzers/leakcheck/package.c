@@ -3,9 +3,13 @@
  * once per package when a check first asks for them.
  */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "analyzers/leakcheck/internal.h"
 #include "protocol/util.h"
@@ -35,31 +39,37 @@ leak_package_release(struct leak_package *pkg)
 	memset(pkg, 0, sizeof *pkg);
 }
 
-/* Read a regular file of at most LEAK_MAX_SIBLING bytes. */
+/*
+ * Read a regular file of at most LEAK_MAX_SIBLING bytes; NULL for anything
+ * else (a FIFO named *.go must not block the server).
+ */
 static char *
 leak_read_small(const char *path, size_t *len)
 {
 	struct buf b = BUF_INIT;
 	char chunk[65536];
-	size_t n;
-	FILE *f = fopen(path, "rb");
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_NONBLOCK);
 
-	if (f == NULL)
+	if (fd < 0)
 		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (b.len + n > LEAK_MAX_SIBLING) {
-			fclose(f);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > (off_t)LEAK_MAX_SIBLING) {
+		close(fd);
+		return NULL;
+	}
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || b.len + (size_t)n > LEAK_MAX_SIBLING) {
+			close(fd);
 			buf_release(&b);
 			return NULL;
 		}
-		buf_add(&b, chunk, n);
+		buf_add(&b, chunk, (size_t)n);
 	}
-	if (ferror(f)) {
-		fclose(f);
-		buf_release(&b);
-		return NULL;
-	}
-	fclose(f);
+	close(fd);
 	return buf_detach(&b, len);
 }
 

@@ -40,4 +40,7 @@ const struct leak_check *const leak_checks[] = {
 	&leak_global_map_growth,
 };
 
+_Static_assert(ARRAY_SIZE(leak_checks) <= LEAK_MAX_CHECKS,
+    "more checks than LEAK_MAX_CHECKS");
+
 const size_t leak_nchecks = ARRAY_SIZE(leak_checks);

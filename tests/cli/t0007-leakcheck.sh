@@ -79,6 +79,25 @@ expect_eq "--jobs 0 is a usage error" "2:--jobs wants a number from 1 to 64, not
 want=$(grep -n '// want "global-map-growth"' "$dir/global_map_growth.go" | cut -d: -f1)
 got=$(cd "$dir" && $HEAPLENS check --enable global-map-growth global_map_growth.go | cut -d: -f2)
 expect_eq "a file checked alone reads its package's other files" "$want" "$got"
+# A package file that does not parse as one (no package clause, as while
+# it is being typed) must not crash the checks that read the package.
+mkdir -p "$TMP/typing"
+printf 'package p\n\nvar cache = map[string]int{}\n\nfunc f(k string) { cache[k] = 1 }\n' >"$TMP/typing/a.go"
+printf 'func g() int { return len(cache) }\n' >"$TMP/typing/b.go"
+$HEAPLENS check "$TMP/typing/a.go" >"$TMP/out" 2>&1
+expect_eq "a package file without a package clause: checked, no crash" \
+	"1:global-map-growth" "$?:$(grep -o 'global-map-growth' "$TMP/out")"
+# A relative path finds the go.mod above it (go 1.23: a hint).
+sev=$(cd "$dir/go123" && $HEAPLENS check --json --enable ticker-not-stopped . | jq -r '.findings[0].severity')
+expect_eq "a relative path finds the go.mod above the current directory" hint "$sev"
+# A file named twice, or reached twice, is checked once.
+n1=$($HEAPLENS check "$dir/defer_in_loop.go" | wc -l)
+n2=$($HEAPLENS check "$dir/defer_in_loop.go" "$dir/defer_in_loop.go" "./$dir/defer_in_loop.go" | wc -l)
+expect_eq "a file named twice is checked once" "$n1" "$n2"
+# A FIFO named *.go is refused, not waited on.
+mkfifo "$TMP/fifo.go"
+timeout 10 $HEAPLENS check "$TMP/fifo.go" >/dev/null 2>"$TMP/err"
+expect_eq "a FIFO is an input error, not a hang" "2:heaplens: $TMP/fifo.go: not a regular file" "$?:$(cat "$TMP/err")"
 $HEAPLENS check "$TMP/missing.go" >/dev/null 2>"$TMP/err"
 expect_eq "a missing path is an input error" 2 "$?"
 expect_match "naming the path" "missing.go: No such file or directory" "$(cat "$TMP/err")"

@@ -43,9 +43,9 @@ done
 others=$(jq -r --arg f "$fixable" '[.findings[] | select(.check as $c | $f | split(" ") | index($c) | not)] | length' "$TMP/before.json")
 left=$(jq -r --arg f "$fixable" '[.findings[] | select(.check as $c | $f | split(" ") | index($c) | not)] | length' "$TMP/after.json")
 expect_eq "the fixes add and remove no other finding" "$others" "$left"
-unfixed=$(jq '[.findings[] | select(.fixed | not)] | length' "$TMP/fix.json")
-expect_eq "--fix reports exactly what is left" "$unfixed" \
-	"$(jq '.findings | length' "$TMP/after.json")"
+left() { jq -r '.findings[] | select(.fixed | not) | "\(.file):\(.line):\(.col):\(.check)"' "$1" | sort; }
+expect_eq "--fix reports what is left, where it is in the fixed files" \
+	"$(left "$TMP/after.json")" "$(left "$TMP/fix.json")"
 
 # The fixed files parse, are formatted as gofmt formats them, and compile.
 if command -v gofmt >/dev/null 2>&1 || [ -x /usr/lib/go-1.19/bin/gofmt ]; then
@@ -67,6 +67,14 @@ cp -r "$TMP/src" "$TMP/again"
 $HEAPLENS check --fix "$TMP/src" >/dev/null 2>"$TMP/again.err"
 expect_match "a second --fix has nothing to fix" '^heaplens: fixed 0 of' "$(cat "$TMP/again.err")"
 expect_eq "and changes no file" "" "$(diff -r "$TMP/again" "$TMP/src")"
+
+# A CRLF file stays CRLF: the inserted lines end as the file's do.
+mkdir -p "$TMP/crlf"
+sed 's/$/\r/' tests/leakcheck/body_not_closed.go >"$TMP/crlf/body.go"
+$HEAPLENS check --fix --enable body-not-closed,defer-before-err-check,ticker-not-stopped,lost-cancel "$TMP/crlf" >/dev/null 2>"$TMP/crlf.err"
+bare=$(grep -c $'[^\r]$' "$TMP/crlf/body.go")
+expect_match "a CRLF file is fixed" '^heaplens: fixed [1-9][0-9]* of' "$(cat "$TMP/crlf.err")"
+expect_eq "and every line of it still ends in CRLF" 0 "$bare"
 
 # A fixed file that cannot be written is an error naming it; the file stays.
 mkdir -p "$TMP/ro" "$TMP/ro/lost_cancel.go.heaplens-fix"

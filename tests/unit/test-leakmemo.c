@@ -192,7 +192,54 @@ test_memo_equals_full(void)
 	CHECK(files >= 16);
 }
 
+/*
+ * A function at the very first row (no package clause) moved down and back:
+ * the lines its messages name move with it, and no mark shows.
+ */
+static void
+test_memo_first_row(void)
+{
+	static const char *texts[] = {
+		"func f(p string) error {\n\tf, err := os.Open(p)\n"
+		    "\tif err != nil {\n\t\treturn err\n\t}\n"
+		    "\treturn nil\n}\n",
+		"\n\nfunc f(p string) error {\n\tf, err := os.Open(p)\n"
+		    "\tif err != nil {\n\t\treturn err\n\t}\n"
+		    "\treturn nil\n}\n",
+		"func f(p string) error {\n\tf, err := os.Open(p)\n"
+		    "\tif err != nil {\n\t\treturn err\n\t}\n"
+		    "\treturn nil\n}\n",
+	};
+	struct leak_memo *memo = leak_memo_new();
+	struct leak_findings full = { NULL, 0, 0 }, inc = { NULL, 0, 0 };
+	struct leak_input in;
+	char *a, *b;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(texts); i++) {
+		memset(&in, 0, sizeof in);
+		in.path = "/nonexistent/first.go";
+		in.text = texts[i];
+		in.len = strlen(texts[i]);
+		leakcheck_run(&in, &full);
+		in.memo = memo;
+		leakcheck_run(&in, &inc);
+		a = memo_test_describe(&full);
+		b = memo_test_describe(&inc);
+		CHECK(full.n == 1);
+		if (!CHECK_STR_EQ(b, a))
+			unit_note("text %zu", i);
+		CHECK(strchr(b, '\x01') == NULL);
+		free(a);
+		free(b);
+		leak_findings_release(&full);
+		leak_findings_release(&inc);
+	}
+	leak_memo_free(memo);
+}
+
 const struct unit_test leakmemo_tests[] = {
 	{ "a memo finds what a whole-file check finds", test_memo_equals_full },
+	{ "a function moved from and to the first row", test_memo_first_row },
 	{ NULL, NULL }
 };
