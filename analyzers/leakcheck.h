@@ -237,6 +237,13 @@ const struct leak_sibling *leak_package_files(struct leak_ctx *ctx,
 int leak_sibling_is_self(const struct leak_ctx *ctx,
     const struct leak_sibling *s);
 
+/* Return n's child in field name ("body"), or a null node; n may be null. */
+TSNode leak_field(TSNode n, const char *name);
+
+/* Return whether node's text is one of names (NULL-terminated, or NULL). */
+int leak_text_in(const struct leak_ctx *ctx, TSNode node,
+    const char *const *names);
+
 /* Return whether node's text is exactly s. */
 int leak_text_is(const struct leak_ctx *ctx, TSNode node, const char *s);
 
@@ -265,6 +272,12 @@ TSNode leak_parent(TSNode node);
 
 /* Return whether node is a function: declaration, method or literal. */
 int leak_is_func(TSNode node);
+
+/* Return whether fn is main.main: func main in package main. */
+int leak_is_main_main(const struct leak_ctx *ctx, TSNode fn);
+
+/* Return whether node lies in a for statement of its own function. */
+int leak_in_loop(TSNode node);
 
 /* Return the nearest function enclosing node (not node itself), or null. */
 TSNode leak_enclosing_func(TSNode node);

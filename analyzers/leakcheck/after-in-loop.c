@@ -57,7 +57,7 @@ after_in_loop_outer(TSNode call)
 		/* A range expression and an init statement run once. */
 		if (leak_is(prev, "range_clause") ||
 		    (leak_is(prev, "for_clause") && ts_node_eq(from,
-		    ts_node_child_by_field_name(prev, "initializer", 11))))
+		    leak_field(prev, "initializer"))))
 			continue;
 		outer = n;
 	}
@@ -68,7 +68,7 @@ after_in_loop_outer(TSNode call)
 static TSNode
 after_in_loop_last(TSNode list)
 {
-	TSNode c, comm = ts_node_child_by_field_name(list, "communication", 13);
+	TSNode c, comm = leak_field(list, "communication");
 	uint32_t n = ts_node_named_child_count(list);
 
 	while (n-- > 0) {
@@ -117,7 +117,7 @@ after_in_loop_breaks_out(const struct leak_ctx *ctx, TSNode brk, TSNode outer)
 	    n = leak_parent(n)) {
 		if (leak_is_func(n))
 			break;
-		l = ts_node_child_by_field_name(n, "label", 5);
+		l = leak_field(n, "label");
 		if (!leak_is(n, "labeled_statement") ||
 		    ts_node_end_byte(l) - ts_node_start_byte(l) != b - a ||
 		    memcmp(ctx->text + ts_node_start_byte(l), ctx->text + a,
@@ -147,9 +147,9 @@ after_in_loop_exits(const struct leak_ctx *ctx, TSNode s, TSNode outer)
 	if (leak_is(s, "block"))
 		return after_in_loop_exits(ctx, after_in_loop_last(s), outer);
 	if (leak_is(s, "if_statement")) {
-		alt = ts_node_child_by_field_name(s, "alternative", 11);
+		alt = leak_field(s, "alternative");
 		return !ts_node_is_null(alt) && after_in_loop_exits(ctx,
-		    ts_node_child_by_field_name(s, "consequence", 11), outer) &&
+		    leak_field(s, "consequence"), outer) &&
 		    after_in_loop_exits(ctx, alt, outer);
 	}
 	return 0;
@@ -163,7 +163,7 @@ after_in_loop_is_recv(TSNode n)
 
 	if (!leak_is(n, "unary_expression"))
 		return 0;
-	op = ts_node_child_by_field_name(n, "operator", 8);
+	op = leak_field(n, "operator");
 	return !ts_node_is_null(op) && strcmp(ts_node_type(op), "<-") == 0;
 }
 
@@ -182,15 +182,15 @@ after_in_loop_done_case(const struct leak_ctx *ctx, TSNode cas)
 
 	if (!leak_is(cas, "communication_case"))
 		return 0;
-	recv = ts_node_child_by_field_name(cas, "communication", 13);
+	recv = leak_field(cas, "communication");
 	if (!leak_is(recv, "receive_statement"))
 		return 0;
-	u = ts_node_child_by_field_name(recv, "right", 5);
+	u = leak_field(recv, "right");
 	if (!after_in_loop_is_recv(u))
 		return 0;
-	call = ts_node_child_by_field_name(u, "operand", 7);
+	call = leak_field(u, "operand");
 	if (!leak_is(call, "call_expression") || ts_node_named_child_count(
-	    ts_node_child_by_field_name(call, "arguments", 9)) != 0)
+	    leak_field(call, "arguments")) != 0)
 		return 0;
 	len = strlen(leak_callee(ctx, call, buf, sizeof buf));
 	return len > 5 && strcmp(buf + len - 5, ".Done") == 0;
@@ -251,7 +251,7 @@ after_in_loop_use(TSNode n, void *data)
 	pp = leak_parent(p);
 	/* Being assigned is not a use. */
 	if (leak_is(p, "expression_list") &&
-	    ts_node_eq(p, ts_node_child_by_field_name(pp, "left", 4)))
+	    ts_node_eq(p, leak_field(pp, "left")))
 		return 0;
 	if (after_in_loop_is_recv(p) &&
 	    after_in_loop_recv_ok(u->ctx, p, u->outer))
@@ -280,7 +280,7 @@ after_in_loop_then_exits(const struct leak_ctx *ctx, TSNode call,
 		/* Stop at the loop going round; its init and range run once. */
 		if (leak_is(p, "for_statement") && !leak_is(n, "range_clause") &&
 		    !(leak_is(n, "for_clause") && ts_node_eq(from,
-		    ts_node_child_by_field_name(n, "initializer", 11))))
+		    leak_field(n, "initializer"))))
 			return 0;
 		if (leak_is_func(p))
 			return 0;
@@ -288,7 +288,7 @@ after_in_loop_then_exits(const struct leak_ctx *ctx, TSNode call,
 		    !leak_is(p, "expression_case") && !leak_is(p, "type_case") &&
 		    !leak_is(p, "default_case"))
 			continue;
-		comm = ts_node_child_by_field_name(p, "communication", 13);
+		comm = leak_field(p, "communication");
 		if (!ts_node_is_null(comm) && ts_node_eq(n, comm))
 			continue;
 		for (c = ts_node_next_named_sibling(n); !ts_node_is_null(c);
@@ -318,7 +318,7 @@ after_in_loop_harmless(const struct leak_ctx *ctx, TSNode call, TSNode outer)
 	    (!leak_is(pp, "short_var_declaration") &&
 	    !leak_is(pp, "assignment_statement")))
 		return 0;
-	left = ts_node_child_by_field_name(pp, "left", 4);
+	left = leak_field(pp, "left");
 	if (ts_node_is_null(left) || ts_node_named_child_count(left) != 1 ||
 	    !leak_is(ts_node_named_child(left, 0), "identifier"))
 		return 0;
@@ -332,7 +332,7 @@ after_in_loop_harmless(const struct leak_ctx *ctx, TSNode call, TSNode outer)
 	u.var = ts_node_named_child(left, 0);
 	u.outer = outer;
 	u.uses = u.bad = 0;
-	leak_walk(ts_node_child_by_field_name(fn, "body", 4),
+	leak_walk(leak_field(fn, "body"),
 	    after_in_loop_use, &u);
 	return u.uses > 0 && !u.bad;
 }

@@ -95,8 +95,8 @@ body_not_closed_nil_compared(const struct leak_ctx *ctx, TSNode n,
 	uint32_t i, count;
 
 	if (leak_is(n, "binary_expression")) {
-		l = ts_node_child_by_field_name(n, "left", 4);
-		r = ts_node_child_by_field_name(n, "right", 5);
+		l = leak_field(n, "left");
+		r = leak_field(n, "right");
 		if ((leak_same_text(ctx, l, var) && leak_is(r, "nil")) ||
 		    (leak_same_text(ctx, r, var) && leak_is(l, "nil")))
 			return 1;
@@ -105,19 +105,6 @@ body_not_closed_nil_compared(const struct leak_ctx *ctx, TSNode n,
 	for (i = 0; i < count; i++)
 		if (body_not_closed_nil_compared(ctx,
 		    ts_node_named_child(n, i), var))
-			return 1;
-	return 0;
-}
-
-/* Return whether a statement sits in a loop of its own function. */
-static int
-body_not_closed_in_loop(TSNode stmt)
-{
-	TSNode n;
-
-	for (n = leak_parent(stmt); !ts_node_is_null(n) && !leak_is_func(n);
-	    n = leak_parent(n))
-		if (leak_is(n, "for_statement"))
 			return 1;
 	return 0;
 }
@@ -140,7 +127,7 @@ body_not_closed_fix(struct leak_ctx *ctx, const struct httpcall *hc,
 	TSNode anchor = hc->stmt, next;
 	char *text, *title;
 
-	if (body_not_closed_in_loop(hc->stmt))
+	if (leak_in_loop(hc->stmt))
 		return;
 	if (has_err) {
 		next = body_not_closed_next(hc->stmt);
@@ -166,9 +153,9 @@ body_not_closed_err_nil(const struct leak_ctx *ctx, TSNode cond, TSNode err)
 
 	if (!leak_is(cond, "binary_expression"))
 		return 0;
-	l = ts_node_child_by_field_name(cond, "left", 4);
-	r = ts_node_child_by_field_name(cond, "right", 5);
-	op = ts_node_child_by_field_name(cond, "operator", 8);
+	l = leak_field(cond, "left");
+	r = leak_field(cond, "right");
+	op = leak_field(cond, "operator");
 	if (leak_text_is(ctx, op, "||"))
 		return body_not_closed_err_nil(ctx, l, err);
 	return leak_text_is(ctx, op, "==") &&
@@ -189,12 +176,12 @@ body_not_closed_expects_failure(const struct leak_ctx *ctx,
 	if (!leak_is(hc->err, "identifier"))
 		return 0;
 	if (leak_is(parent, "if_statement") && ts_node_eq(hc->stmt,
-	    ts_node_child_by_field_name(parent, "initializer", 11)))
+	    leak_field(parent, "initializer")))
 		next = parent;
 	else
 		next = body_not_closed_next(hc->stmt);
 	return leak_is(next, "if_statement") && body_not_closed_err_nil(ctx,
-	    ts_node_child_by_field_name(next, "condition", 9), hc->err);
+	    leak_field(next, "condition"), hc->err);
 }
 
 /*

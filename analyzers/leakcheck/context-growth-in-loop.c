@@ -77,7 +77,7 @@ context_growth_in_loop_loop(TSNode s)
 		if (leak_is_func(n))
 			break;
 		if (leak_is(n, "for_clause") && ts_node_eq(prev,
-		    ts_node_child_by_field_name(n, "initializer", 11)))
+		    leak_field(n, "initializer")))
 			n = leak_parent(n);	/* runs once: skip the loop */
 		else if (leak_is(n, "for_statement"))
 			return n;
@@ -137,12 +137,12 @@ context_growth_in_loop_fresh(const struct leak_ctx *ctx, TSNode s,
 	if (leak_is(s, "short_var_declaration") ||
 	    leak_is(s, "receive_statement"))
 		return context_growth_in_loop_lists(ctx,
-		    ts_node_child_by_field_name(s, "left", 4), name);
+		    leak_field(s, "left"), name);
 	if (leak_is(s, "assignment_statement"))
 		return context_growth_in_loop_lists(ctx,
-		    ts_node_child_by_field_name(s, "left", 4), name) &&
+		    leak_field(s, "left"), name) &&
 		    !context_growth_in_loop_mentions(ctx,
-		    ts_node_child_by_field_name(s, "right", 5), name);
+		    leak_field(s, "right"), name);
 	if (!leak_is(s, "var_declaration"))
 		return 0;
 	list = ts_node_named_child(s, 0);
@@ -179,7 +179,7 @@ context_growth_in_loop_ranges(const struct leak_ctx *ctx, TSNode loop,
 	for (i = 0; i < n; i++)
 		if (strcmp(ts_node_type(ts_node_child(head, i)), ":=") == 0)
 			return context_growth_in_loop_lists(ctx,
-			    ts_node_child_by_field_name(head, "left", 4),
+			    leak_field(head, "left"),
 			    name);
 	return 0;
 }
@@ -209,7 +209,7 @@ context_growth_in_loop_reset(const struct leak_ctx *ctx, TSNode s,
 					return 1;
 		if (leak_is(p, "type_switch_statement") &&
 		    context_growth_in_loop_lists(ctx,
-		    ts_node_child_by_field_name(p, "alias", 5), name))
+		    leak_field(p, "alias"), name))
 			return 1;
 	}
 	return context_growth_in_loop_ranges(ctx, loop, name);
@@ -249,7 +249,7 @@ context_growth_in_loop_leaves(const struct leak_ctx *ctx, TSNode s,
 			return ts_node_eq(n, loop);
 		if (!ts_node_is_null(label) && leak_is(n, "labeled_statement") &&
 		    leak_same_text(ctx, label,
-		    ts_node_child_by_field_name(n, "label", 5)))
+		    leak_field(n, "label")))
 			return ts_node_start_byte(n) <= ts_node_start_byte(loop);
 		if (leak_is_func(n))
 			break;
@@ -276,9 +276,9 @@ context_growth_in_loop_grows(const struct context_growth_in_loop_state *st,
 
 	if (!leak_is(n, "assignment_statement"))
 		return 0;
-	op = ts_node_child_by_field_name(n, "operator", 8);
-	left = ts_node_child_by_field_name(n, "left", 4);
-	right = ts_node_child_by_field_name(n, "right", 5);
+	op = leak_field(n, "operator");
+	left = leak_field(n, "left");
+	right = leak_field(n, "right");
 	if (ts_node_is_null(op) || ts_node_is_null(left) ||
 	    ts_node_is_null(right) || strcmp(ts_node_type(op), "=") != 0 ||
 	    ts_node_named_child_count(right) != 1)
@@ -286,8 +286,7 @@ context_growth_in_loop_grows(const struct context_growth_in_loop_state *st,
 	call = ts_node_named_child(right, 0);
 	if (!context_growth_in_loop_is_with(st, call))
 		return 0;
-	arg = ts_node_named_child(ts_node_child_by_field_name(call,
-	    "arguments", 9), 0);
+	arg = ts_node_named_child(leak_field(call, "arguments"), 0);
 	*name = ts_node_named_child(left, 0);
 	return !ts_node_is_null(arg) &&
 	    leak_same_text(st->ctx, *name, arg);
@@ -328,7 +327,7 @@ context_growth_in_loop_builds(const struct context_growth_in_loop_state *st,
 	u.st = st;
 	u.name = name;
 	u.used = 0;
-	leak_walk(ts_node_child_by_field_name(loop, "body", 4),
+	leak_walk(leak_field(loop, "body"),
 	    context_growth_in_loop_use, &u);
 	return !u.used;
 }
@@ -352,8 +351,7 @@ context_growth_in_loop_visit(TSNode n, void *data)
 			return 1;
 	if (context_growth_in_loop_builds(st, loop, name))
 		return 1;
-	leak_report(st->ctx, ts_node_named_child(ts_node_child_by_field_name(n,
-	    "right", 5), 0), "%.*s is wrapped again on every "
+	leak_report(st->ctx, ts_node_named_child(leak_field(n, "right"), 0), "%.*s is wrapped again on every "
 	    "iteration: its chain grows as long as the loop runs; derive a "
 	    "fresh context per iteration with := from the parent",
 	    (int)(ts_node_end_byte(name) - ts_node_start_byte(name)),

@@ -44,14 +44,14 @@ defer_before_err_check_is_close(const struct leak_ctx *ctx, TSNode s,
 
 	if (!leak_is(s, "defer_statement") || !leak_is(call, "call_expression"))
 		return 0;
-	fn = ts_node_child_by_field_name(call, "function", 8);
+	fn = leak_field(call, "function");
 	if (!leak_is(fn, "selector_expression") || !leak_text_is(ctx,
-	    ts_node_child_by_field_name(fn, "field", 5), "Close"))
+	    leak_field(fn, "field"), "Close"))
 		return 0;
-	body = ts_node_child_by_field_name(fn, "operand", 7);
+	body = leak_field(fn, "operand");
 	return leak_is(body, "selector_expression") && leak_text_is(ctx,
-	    ts_node_child_by_field_name(body, "field", 5), "Body") &&
-	    leak_same_text(ctx, ts_node_child_by_field_name(body, "operand", 7),
+	    leak_field(body, "field"), "Body") &&
+	    leak_same_text(ctx, leak_field(body, "operand"),
 	    resp);
 }
 

@@ -53,7 +53,7 @@ file_not_closed_visit(TSNode n, void *data)
 	if (!leak_is(stmt, "short_var_declaration") &&
 	    !leak_is(stmt, "assignment_statement"))
 		return 1;
-	left = ts_node_child_by_field_name(stmt, "left", 4);
+	left = leak_field(stmt, "left");
 	first = ts_node_named_child(left, 0);
 	if (!leak_is(first, "identifier"))
 		return 1;	/* stored in a field or index: handed on */

@@ -71,28 +71,11 @@ flow_merge(enum flow_state a, enum flow_state b)
 	return FLOW_INACTIVE;
 }
 
-/* Return a child by field name. */
-static TSNode
-flow_field(TSNode n, const char *name)
-{
-	return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
-}
-
-/* Return whether node's text is one of names. */
-static int
-flow_text_in(const struct leak_ctx *ctx, TSNode n, const char *const *names)
-{
-	for (; names != NULL && *names != NULL; names++)
-		if (leak_text_is(ctx, n, *names))
-			return 1;
-	return 0;
-}
-
 /* Return whether a for statement has no clauses: for { }. */
 static int
 flow_endless(TSNode n)
 {
-	TSNode body = flow_field(n, "body"), c;
+	TSNode body = leak_field(n, "body"), c;
 	uint32_t i;
 
 	for (i = 0; i < ts_node_named_child_count(n); i++) {
@@ -144,22 +127,22 @@ flow_receives(struct flow_walk *w, TSNode id)
 
 	return w->r->chan != NULL && w->r->recv_releases &&
 	    leak_is(sel, "selector_expression") &&
-	    ts_node_eq(flow_field(sel, "operand"), id) &&
-	    leak_text_is(w->ctx, flow_field(sel, "field"), w->r->chan) &&
+	    ts_node_eq(leak_field(sel, "operand"), id) &&
+	    leak_text_is(w->ctx, leak_field(sel, "field"), w->r->chan) &&
 	    leak_is(recv, "unary_expression") &&
-	    leak_text_is(w->ctx, flow_field(recv, "operator"), "<-");
+	    leak_text_is(w->ctx, leak_field(recv, "operator"), "<-");
 }
 
 /* Return whether a for clause ranges over r.chan, which is never closed. */
 static int
 flow_ranges_chan(struct flow_walk *w, TSNode head)
 {
-	TSNode right = flow_field(head, "right");
+	TSNode right = leak_field(head, "right");
 
 	return w->r->chan != NULL && leak_is(head, "range_clause") &&
 	    leak_is(right, "selector_expression") &&
-	    leak_text_is(w->ctx, flow_field(right, "operand"), w->r->var) &&
-	    leak_text_is(w->ctx, flow_field(right, "field"), w->r->chan);
+	    leak_text_is(w->ctx, leak_field(right, "operand"), w->r->var) &&
+	    leak_text_is(w->ctx, leak_field(right, "field"), w->r->chan);
 }
 
 /*
@@ -174,14 +157,14 @@ flow_occurrence_handles(struct flow_walk *w, TSNode id)
 
 	/* <-v and range v, for a channel a receive releases. */
 	if (r->recv_release && leak_is(p, "unary_expression") &&
-	    leak_is(flow_field(p, "operator"), "<-"))
+	    leak_is(leak_field(p, "operator"), "<-"))
 		return !r->many_senders || !flow_in_drain_loop(w);
 	if (r->recv_release && leak_is(p, "range_clause") &&
-	    ts_node_eq(flow_field(p, "right"), n))
+	    ts_node_eq(leak_field(p, "right"), n))
 		return 1;
 	/* v.Close(), v.Body.Close(), and for a func, v(). */
 	if (r->is_func && leak_is(p, "call_expression") &&
-	    ts_node_eq(flow_field(p, "function"), n))
+	    ts_node_eq(leak_field(p, "function"), n))
 		return 1;
 	/*
 	 * Captured by a func literal: handed on, except a channel's, whose
@@ -190,30 +173,30 @@ flow_occurrence_handles(struct flow_walk *w, TSNode id)
 	if ((!r->recv_release && flow_captured(w, n)) || flow_receives(w, n))
 		return 1;
 	if (r->field_release && leak_is(p, "selector_expression") &&
-	    leak_text_is(w->ctx, flow_field(p, "field"), r->field)) {
+	    leak_text_is(w->ctx, leak_field(p, "field"), r->field)) {
 		n = p;
 		p = leak_parent(p);
 	}
 	/* v.Close(), or v.Close as a value to call later (t.Cleanup). */
 	if (leak_is(p, "selector_expression") &&
-	    ts_node_eq(flow_field(p, "operand"), n))
-		return flow_text_in(w->ctx, flow_field(p, "field"), r->release);
+	    ts_node_eq(leak_field(p, "operand"), n))
+		return leak_text_in(w->ctx, leak_field(p, "field"), r->release);
 	/* Handed on: an argument, a returned or sent or stored value. */
 	for (; !ts_node_is_null(p); n = p, p = leak_parent(p)) {
 		if (leak_is(p, "argument_list") && r->readers != NULL &&
-		    flow_text_in(w->ctx, flow_field(leak_parent(p),
+		    leak_text_in(w->ctx, leak_field(leak_parent(p),
 		    "function"), r->readers))
 			return 0;
 		if (leak_is(p, "argument_list") || leak_is(p, "return_statement") ||
 		    leak_is(p, "func_literal") || leak_is(p, "go_statement"))
 			return 1;
 		if (leak_is(p, "send_statement"))
-			return ts_node_eq(flow_field(p, "value"), n);
+			return ts_node_eq(leak_field(p, "value"), n);
 		if (leak_is(p, "assignment_statement") ||
 		    leak_is(p, "short_var_declaration") ||
 		    leak_is(p, "var_spec"))
-			return !ts_node_eq(flow_field(p, "left"), n) &&
-			    !ts_node_eq(flow_field(p, "name"), n);
+			return !ts_node_eq(leak_field(p, "left"), n) &&
+			    !ts_node_eq(leak_field(p, "name"), n);
 		if (leak_is(p, "composite_literal") ||
 		    leak_is(p, "keyed_element") ||
 		    leak_is(p, "literal_element"))
@@ -266,7 +249,7 @@ flow_mentions(struct flow_walk *w, TSNode n)
 static int
 flow_assigns_var(struct flow_walk *w, TSNode n)
 {
-	TSNode left = ts_node_child_by_field_name(n, "left", 4);
+	TSNode left = leak_field(n, "left");
 	uint32_t i, count;
 
 	if (ts_node_is_null(left) || (!leak_is(n, "short_var_declaration") &&
@@ -296,7 +279,7 @@ flow_terminates(struct flow_walk *w, TSNode stmt)
 	if (!leak_is(call, "call_expression"))
 		return 0;
 	leak_callee(w->ctx, call, callee, sizeof callee);
-	if (flow_text_in(w->ctx, flow_field(call, "function"), enders))
+	if (leak_text_in(w->ctx, leak_field(call, "function"), enders))
 		return 1;
 	/* t.Fatal, b.Fatalf, tb.FailNow, t.SkipNow... on a test value. */
 	dot = strrchr(callee, '.');
@@ -310,7 +293,7 @@ flow_terminates(struct flow_walk *w, TSNode stmt)
 static int
 flow_named_result(struct flow_walk *w)
 {
-	TSNode result = flow_field(w->func, "result"), p;
+	TSNode result = leak_field(w->func, "result"), p;
 	uint32_t i, j;
 
 	if (!leak_is(result, "parameter_list"))
@@ -403,8 +386,8 @@ flow_push(struct flow_walk *w, TSNode n, int is_loop)
 static int
 flow_err_test(struct flow_walk *w, TSNode cond, const char *op)
 {
-	TSNode l = flow_field(cond, "left"), r = flow_field(cond, "right");
-	TSNode o = flow_field(cond, "operator");
+	TSNode l = leak_field(cond, "left"), r = leak_field(cond, "right");
+	TSNode o = leak_field(cond, "operator");
 
 	if (w->r->err == NULL || !leak_is(cond, "binary_expression") ||
 	    ts_node_is_null(o))
@@ -424,7 +407,7 @@ flow_err_test(struct flow_walk *w, TSNode cond, const char *op)
 static int
 flow_assigns_err(struct flow_walk *w, TSNode n)
 {
-	TSNode left = flow_field(n, "left");
+	TSNode left = leak_field(n, "left");
 	uint32_t i, count;
 
 	if (w->r->err == NULL || ts_node_is_null(left) ||
@@ -450,7 +433,7 @@ flow_err_call(struct flow_walk *w, TSNode cond)
 		".IsNotExist", ".IsExist", ".IsPermission", ".IsTimeout",
 		"errors.Is", "errors.As", NULL
 	};
-	TSNode args = flow_field(cond, "arguments");
+	TSNode args = leak_field(cond, "arguments");
 	const char *const *sfx;
 	char callee[64];
 	size_t n;
@@ -480,19 +463,19 @@ flow_drain_test(struct flow_walk *w, TSNode cond, int negate)
 		return 0;
 	if (negate) {
 		if (!leak_is(cond, "unary_expression") ||
-		    !leak_is(flow_field(cond, "operator"), "!"))
+		    !leak_is(leak_field(cond, "operator"), "!"))
 			return 0;
-		cond = flow_field(cond, "operand");
+		cond = leak_field(cond, "operand");
 	}
-	fn = flow_field(cond, "function");
+	fn = leak_field(cond, "function");
 	if (!leak_is(cond, "call_expression") ||
 	    !leak_is(fn, "selector_expression") ||
-	    ts_node_named_child_count(flow_field(cond, "arguments")) != 0)
+	    ts_node_named_child_count(leak_field(cond, "arguments")) != 0)
 		return 0;
-	operand = flow_field(fn, "operand");
+	operand = leak_field(fn, "operand");
 	return leak_is(operand, "identifier") &&
 	    leak_text_is(w->ctx, operand, w->r->var) &&
-	    flow_text_in(w->ctx, flow_field(fn, "field"), w->r->drain);
+	    leak_text_in(w->ctx, leak_field(fn, "field"), w->r->drain);
 }
 
 /*
@@ -503,8 +486,8 @@ flow_drain_test(struct flow_walk *w, TSNode cond, int negate)
 static int
 flow_nil_test(struct flow_walk *w, TSNode cond, const char *op)
 {
-	TSNode l = flow_field(cond, "left"), r = flow_field(cond, "right");
-	TSNode o = flow_field(cond, "operator"), v;
+	TSNode l = leak_field(cond, "left"), r = leak_field(cond, "right");
+	TSNode o = leak_field(cond, "operator"), v;
 
 	if (!leak_is(cond, "binary_expression") || ts_node_is_null(o))
 		return 0;
@@ -519,8 +502,8 @@ flow_nil_test(struct flow_walk *w, TSNode cond, const char *op)
 	else
 		return 0;
 	if (w->r->field_release && leak_is(v, "selector_expression") &&
-	    leak_text_is(w->ctx, flow_field(v, "field"), w->r->field))
-		v = flow_field(v, "operand");
+	    leak_text_is(w->ctx, leak_field(v, "field"), w->r->field))
+		v = leak_field(v, "operand");
 	return leak_is(v, "identifier") && leak_text_is(w->ctx, v, w->r->var);
 }
 
@@ -528,9 +511,9 @@ flow_nil_test(struct flow_walk *w, TSNode cond, const char *op)
 static enum flow_state
 flow_if(struct flow_walk *w, TSNode n, enum flow_state st)
 {
-	TSNode init = flow_field(n, "initializer"), cond = flow_field(n,
-	    "condition"), then = flow_field(n, "consequence"),
-	    alt = flow_field(n, "alternative");
+	TSNode init = leak_field(n, "initializer"), cond = leak_field(n,
+	    "condition"), then = leak_field(n, "consequence"),
+	    alt = leak_field(n, "alternative");
 	enum flow_state st_then, st_else;
 
 	if (!ts_node_is_null(init)) {
@@ -571,7 +554,7 @@ flow_if(struct flow_walk *w, TSNode n, enum flow_state st)
 static enum flow_state
 flow_for(struct flow_walk *w, TSNode n, enum flow_state st)
 {
-	TSNode body = flow_field(n, "body"), head;
+	TSNode body = leak_field(n, "body"), head;
 	struct flow_target *t;
 	enum flow_state end, out, cont, done, next;
 	int endless = 1, drained = 0, pass;
@@ -638,7 +621,7 @@ flow_for(struct flow_walk *w, TSNode n, enum flow_state st)
 static enum flow_state
 flow_case_state(struct flow_walk *w, TSNode k, enum flow_state st)
 {
-	TSNode list = flow_field(k, "value"), e;
+	TSNode list = leak_field(k, "value"), e;
 
 	if (ts_node_named_child_count(list) != 1)
 		return st;
@@ -689,11 +672,11 @@ flow_cases(struct flow_walk *w, TSNode n, enum flow_state st, int is_select)
 		c = st;
 		/* switch { case err != nil: ... } is the error path too. */
 		if (leak_is(k, "expression_case") &&
-		    ts_node_is_null(flow_field(n, "value")))
+		    ts_node_is_null(leak_field(n, "value")))
 			c = flow_case_state(w, k, c);
 		/* A select case's receive or send is part of its path. */
 		if (leak_is(k, "communication_case")) {
-			TSNode comm = flow_field(k, "communication");
+			TSNode comm = leak_field(k, "communication");
 
 			if (!ts_node_is_null(comm))
 				c = flow_stmt(w, comm, c);
@@ -729,7 +712,7 @@ flow_stmt(struct flow_walk *w, TSNode n, enum flow_state st)
 	if (strcmp(type, "select_statement") == 0)
 		return flow_cases(w, n, st, 1);
 	if (strcmp(type, "labeled_statement") == 0) {
-		TSNode label = flow_field(n, "label");
+		TSNode label = leak_field(n, "label");
 
 		w->label = w->ctx->text + ts_node_start_byte(label);
 		w->labellen = ts_node_end_byte(label) -
@@ -800,7 +783,7 @@ flow_decl_visit(TSNode n, void *data)
 	if (d->found)
 		return 0;
 	if (leak_is(n, "short_var_declaration"))
-		names = ts_node_child_by_field_name(n, "left", 4);
+		names = leak_field(n, "left");
 	else if (leak_is(n, "var_spec") || leak_is(n, "parameter_declaration"))
 		names = n;
 	else
@@ -829,7 +812,7 @@ TSNode
 flow_function_body(TSNode n)
 {
 	n = leak_enclosing_func(n);
-	return ts_node_is_null(n) ? n : flow_field(n, "body");
+	return ts_node_is_null(n) ? n : leak_field(n, "body");
 }
 
 /* Walk a function body for one resource. */
@@ -848,7 +831,7 @@ flow_leaks(const struct leak_ctx *ctx, TSNode body,
 	w.func = leak_parent(body);
 	/* When main returns the program ends, releasing everything. */
 	if (ctx->is_main && leak_is(w.func, "function_declaration") &&
-	    leak_text_is(ctx, flow_field(w.func, "name"), "main"))
+	    leak_text_is(ctx, leak_field(w.func, "name"), "main"))
 		return 0;
 	end = flow_block(&w, body, FLOW_INACTIVE);
 	if (!w.gave_up && flow_pending(end) && !w.leaked) {

@@ -67,15 +67,6 @@ struct global_map_growth_state {
 	int outer_local;
 };
 
-/* Return n's field name, or a null node (n may be null). */
-static TSNode
-global_map_growth_field(TSNode n, const char *name)
-{
-	if (ts_node_is_null(n))
-		return n;
-	return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
-}
-
 /* Return whether n has an anonymous child spelled tok (":=", "=="). */
 static int
 global_map_growth_has_token(TSNode n, const char *tok)
@@ -147,11 +138,11 @@ global_map_growth_declaring(TSNode n)
 		return 0;
 	pp = leak_parent(p);
 	if (leak_is(pp, "short_var_declaration"))
-		return ts_node_eq(p, global_map_growth_field(pp, "left"));
+		return ts_node_eq(p, leak_field(pp, "left"));
 	if (leak_is(pp, "type_switch_statement"))
-		return ts_node_eq(p, global_map_growth_field(pp, "alias"));
+		return ts_node_eq(p, leak_field(pp, "alias"));
 	if (leak_is(pp, "range_clause") || leak_is(pp, "receive_statement"))
-		return ts_node_eq(p, global_map_growth_field(pp, "left")) &&
+		return ts_node_eq(p, leak_field(pp, "left")) &&
 		    global_map_growth_has_token(pp, ":=");
 	return 0;
 }
@@ -208,11 +199,11 @@ static int
 global_map_growth_in_do(const struct leak_ctx *ctx, TSNode lit)
 {
 	TSNode args = leak_parent(lit), call = leak_parent(args);
-	TSNode fn = global_map_growth_field(call, "function");
+	TSNode fn = leak_field(call, "function");
 
 	return leak_is(args, "argument_list") && leak_is(fn,
 	    "selector_expression") && leak_text_is(ctx,
-	    global_map_growth_field(fn, "field"), "Do");
+	    leak_field(fn, "field"), "Do");
 }
 
 /*
@@ -282,7 +273,7 @@ global_map_growth_once(const struct leak_ctx *ctx, TSNode n)
 	for (fn = leak_enclosing_func(n); !ts_node_is_null(fn);
 	    fn = leak_enclosing_func(fn)) {
 		if (leak_is(fn, "function_declaration")) {
-			name = global_map_growth_field(fn, "name");
+			name = leak_field(fn, "name");
 			return leak_text_is(ctx, name, "init") ||
 			    global_map_growth_done_once(ctx, name);
 		}
@@ -309,15 +300,15 @@ global_map_growth_nil_guarded(const struct leak_ctx *ctx, TSNode n,
 	for (n = leak_parent(n); !ts_node_is_null(n) && !leak_is_func(n);
 	    n = leak_parent(n)) {
 		if (!leak_is(n, "block") || !leak_is(leak_parent(n),
-		    "if_statement") || !ts_node_eq(n, global_map_growth_field(
+		    "if_statement") || !ts_node_eq(n, leak_field(
 		    leak_parent(n), "consequence")))
 			continue;
-		cond = global_map_growth_field(leak_parent(n), "condition");
+		cond = leak_field(leak_parent(n), "condition");
 		if (!leak_is(cond, "binary_expression") ||
 		    !global_map_growth_has_token(cond, "=="))
 			continue;
-		a = global_map_growth_field(cond, "left");
-		b = global_map_growth_field(cond, "right");
+		a = leak_field(cond, "left");
+		b = leak_field(cond, "right");
 		if ((leak_is(a, "identifier") && leak_text_is(ctx, a, name) &&
 		    leak_is(b, "nil")) || (leak_is(b, "identifier") &&
 		    leak_text_is(ctx, b, name) && leak_is(a, "nil")))
@@ -343,7 +334,7 @@ global_map_growth_registry(const struct leak_ctx *ctx, TSNode n,
 		return 1;
 	for (fn = leak_enclosing_func(n); !ts_node_is_null(fn);
 	    fn = leak_enclosing_func(fn)) {
-		fname = global_map_growth_field(fn, "name");
+		fname = leak_field(fn, "name");
 		if (global_map_growth_named(ctx, fname, "register", 0) ||
 		    global_map_growth_named(ctx, fname, "mustregister", 0) ||
 		    global_map_growth_named(ctx, fname, "add", 1))
@@ -386,16 +377,16 @@ global_map_growth_assign_visit(TSNode n, void *data)
 	uint32_t i, count;
 
 	if (!leak_is(n, "assignment_statement") ||
-	    !leak_text_is(st->ctx, global_map_growth_field(n, "operator"), "="))
+	    !leak_text_is(st->ctx, leak_field(n, "operator"), "="))
 		return 1;
-	left = global_map_growth_field(n, "left");
+	left = leak_field(n, "left");
 	count = ts_node_is_null(left) ? 0 : ts_node_named_child_count(left);
 	for (i = 0; i < count; i++) {
 		target = ts_node_named_child(left, i);
-		operand = global_map_growth_field(target, "operand");
+		operand = leak_field(target, "operand");
 		if (!leak_is(target, "index_expression") ||
 		    !leak_is(operand, "identifier") ||
-		    global_map_growth_literal(global_map_growth_field(target,
+		    global_map_growth_literal(leak_field(target,
 		    "index")))
 			continue;
 		v = global_map_growth_find(st, operand);
@@ -434,10 +425,10 @@ global_map_growth_map_type(const struct leak_ctx *ctx, TSNode root,
 			spec = ts_node_named_child(decl, j);
 			if ((leak_is(spec, "type_spec") ||
 			    leak_is(spec, "type_alias")) &&
-			    leak_same_text(ctx, global_map_growth_field(spec,
+			    leak_same_text(ctx, leak_field(spec,
 			    "name"), type)) {
 				ts_tree_cursor_delete(&c);
-				return leak_is(global_map_growth_field(spec,
+				return leak_is(leak_field(spec,
 				    "type"), "map_type");
 			}
 		}
@@ -451,7 +442,7 @@ static int
 global_map_growth_map_value(const struct leak_ctx *ctx, TSNode root,
     TSNode spec, uint32_t at)
 {
-	TSNode values = global_map_growth_field(spec, "value"), e, args;
+	TSNode values = leak_field(spec, "value"), e, args;
 	uint32_t i, n = ts_node_is_null(values) ? 0 :
 	    ts_node_named_child_count(values);
 
@@ -461,10 +452,10 @@ global_map_growth_map_value(const struct leak_ctx *ctx, TSNode root,
 			continue;
 		if (leak_is(e, "composite_literal"))
 			return global_map_growth_map_type(ctx, root,
-			    global_map_growth_field(e, "type"));
-		args = global_map_growth_field(e, "arguments");
+			    leak_field(e, "type"));
+		args = leak_field(e, "arguments");
 		return leak_is(e, "call_expression") && leak_text_is(ctx,
-		    global_map_growth_field(e, "function"), "make") &&
+		    leak_field(e, "function"), "make") &&
 		    ts_node_named_child_count(args) > 0 &&
 		    global_map_growth_map_type(ctx, root,
 		    ts_node_named_child(args, 0));
@@ -478,7 +469,7 @@ global_map_growth_spec(struct global_map_growth_state *st, TSNode root,
     TSNode spec)
 {
 	struct global_map_growth_var *v;
-	TSNode type = global_map_growth_field(spec, "type"), e;
+	TSNode type = leak_field(spec, "type"), e;
 	uint32_t i, n = ts_node_named_child_count(spec), at = 0;
 	int map;
 
@@ -540,8 +531,8 @@ global_map_growth_bound(const struct leak_ctx *ctx, TSNode cmp)
 
 	if (!leak_is(cmp, "binary_expression"))
 		return 0;
-	a = global_map_growth_field(cmp, "left");
-	b = global_map_growth_field(cmp, "right");
+	a = leak_field(cmp, "left");
+	b = leak_field(cmp, "right");
 	if (leak_text_is(ctx, a, "0") || leak_text_is(ctx, a, "1") ||
 	    leak_text_is(ctx, b, "0") || leak_text_is(ctx, b, "1"))
 		return 0;
@@ -562,12 +553,12 @@ global_map_growth_evicts(const struct leak_ctx *ctx, TSNode n,
 	if (leak_is(p, "var_spec") || leak_is(p, "binary_expression"))
 		return 0;	/* its declaration, a comparison */
 	if (leak_is(p, "index_expression"))
-		return !ts_node_eq(n, global_map_growth_field(p, "operand"));
+		return !ts_node_eq(n, leak_field(p, "operand"));
 	if (leak_is(p, "literal_element") && leak_is(pp, "keyed_element") &&
-	    ts_node_eq(p, global_map_growth_field(pp, "key")))
+	    ts_node_eq(p, leak_field(pp, "key")))
 		return 0;	/* a struct field's name */
 	if (leak_is(p, "range_clause"))
-		return !ts_node_eq(n, global_map_growth_field(p, "right"));
+		return !ts_node_eq(n, leak_field(p, "right"));
 	if (leak_is(p, "argument_list") && strcmp(leak_callee(ctx, pp, callee,
 	    sizeof callee), "len") == 0)
 		return global_map_growth_bound(ctx, leak_parent(pp));
@@ -575,7 +566,7 @@ global_map_growth_evicts(const struct leak_ctx *ctx, TSNode n,
 		return 1;	/* delete, clear, or handed on */
 	if (leak_is(p, "expression_list") && leak_is(pp,
 	    "assignment_statement") && ts_node_eq(p,
-	    global_map_growth_field(pp, "left")))
+	    leak_field(pp, "left")))
 		return !global_map_growth_initialises(ctx, pp, v);
 	return 1;	/* handed on */
 }

@@ -71,15 +71,6 @@ struct goroutine_blocked_send_chan {
 	int handed;		/* a use that may receive elsewhere */
 };
 
-/* Return n's field name, or a null node (n may be null). */
-static TSNode
-goroutine_blocked_send_field(TSNode n, const char *name)
-{
-	if (ts_node_is_null(n))
-		return n;
-	return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
-}
-
 /* Copy node's text into buf; return 0 when it does not fit. */
 static int
 goroutine_blocked_send_copy(const struct leak_ctx *ctx, TSNode n, char *buf,
@@ -134,8 +125,8 @@ goroutine_blocked_send_index(const struct leak_ctx *ctx, TSNode list,
 static int
 goroutine_blocked_send_make(struct goroutine_blocked_send_chan *c, TSNode e)
 {
-	TSNode fn = goroutine_blocked_send_field(e, "function");
-	TSNode args = goroutine_blocked_send_field(e, "arguments");
+	TSNode fn = leak_field(e, "function");
+	TSNode args = leak_field(e, "arguments");
 	TSNode size;
 	char buf[32], *end;
 
@@ -202,15 +193,15 @@ goroutine_blocked_send_decl_visit(TSNode n, void *data)
 		return 0;
 	if (leak_is(n, "short_var_declaration")) {
 		at = goroutine_blocked_send_index(c->ctx,
-		    goroutine_blocked_send_field(n, "left"), c->outer);
+		    leak_field(n, "left"), c->outer);
 		if (at >= 0)
 			goroutine_blocked_send_bind(c,
-			    goroutine_blocked_send_field(n, "right"), at);
+			    leak_field(n, "right"), at);
 	} else if (leak_is(n, "var_spec")) {
 		at = goroutine_blocked_send_name_at(c->ctx, n, c->outer);
 		if (at >= 0)
 			goroutine_blocked_send_bind(c,
-			    goroutine_blocked_send_field(n, "value"), at);
+			    leak_field(n, "value"), at);
 	} else if (leak_is(n, "const_spec") ||
 	    leak_is(n, "parameter_declaration") ||
 	    leak_is(n, "variadic_parameter_declaration")) {
@@ -219,7 +210,7 @@ goroutine_blocked_send_decl_visit(TSNode n, void *data)
 	} else if (leak_is(n, "range_clause") ||
 	    leak_is(n, "receive_statement") ||
 	    leak_is(n, "type_switch_statement")) {
-		left = goroutine_blocked_send_field(n, leak_is(n,
+		left = leak_field(n, leak_is(n,
 		    "type_switch_statement") ? "alias" : "left");
 		if (goroutine_blocked_send_index(c->ctx, left, c->outer) >= 0)
 			c->decls += 2;
@@ -236,7 +227,7 @@ goroutine_blocked_send_own(struct goroutine_blocked_send_chan *c)
 	memset(&own, 0, sizeof own);
 	own.ctx = c->ctx;
 	memcpy(own.outer, c->name, sizeof own.outer);
-	leak_walk(goroutine_blocked_send_field(c->lit, "body"),
+	leak_walk(leak_field(c->lit, "body"),
 	    goroutine_blocked_send_decl_visit, &own);
 	return own.decls > 0;
 }
@@ -252,19 +243,19 @@ goroutine_blocked_send_local_use(const struct leak_ctx *ctx, TSNode id)
 	char callee[16];
 
 	if (leak_is(p, "send_statement"))
-		return ts_node_eq(goroutine_blocked_send_field(p, "channel"),
+		return ts_node_eq(leak_field(p, "channel"),
 		    id);
 	if (leak_is(p, "unary_expression"))
-		return leak_is(goroutine_blocked_send_field(p, "operator"),
+		return leak_is(leak_field(p, "operator"),
 		    "<-");
 	if (leak_is(p, "range_clause"))
-		return ts_node_eq(goroutine_blocked_send_field(p, "right"),
+		return ts_node_eq(leak_field(p, "right"),
 		    id);
 	if (leak_is(p, "var_spec"))
 		return 1;
 	if (leak_is(p, "expression_list") &&
 	    leak_is(gp, "short_var_declaration"))
-		return ts_node_eq(goroutine_blocked_send_field(gp, "left"), p);
+		return ts_node_eq(leak_field(gp, "left"), p);
 	if (leak_is(p, "argument_list")) {
 		leak_callee(ctx, gp, callee, sizeof callee);
 		return strcmp(callee, "len") == 0 ||
@@ -367,7 +358,7 @@ goroutine_blocked_send_lit_visit(TSNode n, void *data)
 		c->handed = 1;
 	if (!leak_is(n, "send_statement"))
 		return 1;
-	ch = goroutine_blocked_send_field(n, "channel");
+	ch = leak_field(n, "channel");
 	if (!leak_is(ch, "identifier") || !leak_text_is(c->ctx, ch, c->name))
 		return 1;
 	looped = goroutine_blocked_send_in_loop(n, c->lit, c->make);
@@ -395,7 +386,7 @@ static int
 goroutine_blocked_send_count_visit(TSNode n, void *data)
 {
 	struct goroutine_blocked_send_chan *c = data;
-	TSNode ch = goroutine_blocked_send_field(n, "channel");
+	TSNode ch = leak_field(n, "channel");
 
 	if (leak_is(n, "func_literal") && !ts_node_eq(n, c->lit))
 		return 0;
@@ -504,9 +495,9 @@ goroutine_blocked_send_path(struct goroutine_blocked_send_chan *c, TSNode n)
 	}
 	if (leak_is(n, "if_statement")) {
 		r = goroutine_blocked_send_path(c,
-		    goroutine_blocked_send_field(n, "consequence"));
+		    leak_field(n, "consequence"));
 		alt = goroutine_blocked_send_path(c,
-		    goroutine_blocked_send_field(n, "alternative"));
+		    leak_field(n, "alternative"));
 		return goroutine_blocked_send_either(r, alt);
 	}
 	if (leak_is(n, "expression_switch_statement") ||
@@ -521,7 +512,7 @@ goroutine_blocked_send_path(struct goroutine_blocked_send_chan *c, TSNode n)
 			r.fall = r.max = GOROUTINE_BLOCKED_SEND_MANY;
 		return r;
 	}
-	ch = goroutine_blocked_send_field(n, "channel");
+	ch = leak_field(n, "channel");
 	if (leak_is(n, "send_statement") && leak_is(ch, "identifier") &&
 	    leak_text_is(c->ctx, ch, c->name)) {
 		r.fall = r.max = 1;
@@ -539,7 +530,7 @@ goroutine_blocked_send_path(struct goroutine_blocked_send_chan *c, TSNode n)
 static int
 goroutine_blocked_send_outer(struct goroutine_blocked_send_chan *c)
 {
-	TSNode params = goroutine_blocked_send_field(c->lit, "parameters");
+	TSNode params = leak_field(c->lit, "parameters");
 	TSNode call = leak_parent(c->lit), decl, arg;
 	uint32_t i, n = ts_node_named_child_count(params);
 	int at = 0, in, names;
@@ -555,7 +546,7 @@ goroutine_blocked_send_outer(struct goroutine_blocked_send_chan *c)
 			return 0;
 		if (in >= 0) {
 			arg = goroutine_blocked_send_nth(
-			    goroutine_blocked_send_field(call, "arguments"),
+			    leak_field(call, "arguments"),
 			    at + in);
 			return leak_is(arg, "identifier") &&
 			    goroutine_blocked_send_copy(c->ctx, arg, c->outer,
@@ -593,11 +584,11 @@ goroutine_blocked_send_check(struct goroutine_blocked_send_chan *c)
 	if (!goroutine_blocked_send_outer(c))
 		return;
 	fn = leak_enclosing_func(c->go);
-	body = goroutine_blocked_send_field(fn, "body");
+	body = leak_field(fn, "body");
 	if (ts_node_is_null(body))
 		return;
 	for (i = 0; lists[i] != NULL; i++) {
-		TSNode list = goroutine_blocked_send_field(fn, lists[i]);
+		TSNode list = leak_field(fn, lists[i]);
 
 		if (!ts_node_is_null(list))
 			leak_walk(list, goroutine_blocked_send_decl_visit, c);
@@ -605,7 +596,7 @@ goroutine_blocked_send_check(struct goroutine_blocked_send_chan *c)
 	leak_walk(body, goroutine_blocked_send_decl_visit, c);
 	if (c->decls != 1 || c->makes != 1 || c->capacity < 0)
 		return;
-	leak_walk(goroutine_blocked_send_field(c->lit, "body"),
+	leak_walk(leak_field(c->lit, "body"),
 	    goroutine_blocked_send_lit_visit, c);
 	/*
 	 * Each channel once, at its first send that can block; none when the
@@ -614,7 +605,7 @@ goroutine_blocked_send_check(struct goroutine_blocked_send_chan *c)
 	if (c->handed || !ts_node_eq(c->send, c->at))
 		return;
 	if (c->capacity > 0 && goroutine_blocked_send_path(c,
-	    goroutine_blocked_send_field(c->lit, "body")).max <= c->capacity)
+	    leak_field(c->lit, "body")).max <= c->capacity)
 		return;
 	leak_walk(body, goroutine_blocked_send_use_visit, c);
 	if (c->handed)
@@ -655,14 +646,14 @@ goroutine_blocked_send_visit(TSNode n, void *data)
 
 	if (!leak_is(n, "send_statement"))
 		return 1;
-	ch = goroutine_blocked_send_field(n, "channel");
+	ch = leak_field(n, "channel");
 	lit = leak_enclosing_func(n);
 	if (!leak_is(ch, "identifier") || !leak_is(lit, "func_literal"))
 		return 1;
 	call = leak_parent(lit);
 	go = leak_parent(call);
 	if (!leak_is(call, "call_expression") || !leak_is(go, "go_statement") ||
-	    !ts_node_eq(goroutine_blocked_send_field(call, "function"), lit))
+	    !ts_node_eq(leak_field(call, "function"), lit))
 		return 1;
 	memset(&c, 0, sizeof c);
 	c.ctx = ctx;

@@ -32,15 +32,6 @@ struct goroutine_no_exit_loop {
 	int exits;
 };
 
-/* Return n's field name, or a null node (n may be null). */
-static TSNode
-goroutine_no_exit_field(TSNode n, const char *name)
-{
-	if (ts_node_is_null(n))
-		return n;
-	return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
-}
-
 /* Find n's last named child that is not a comment; 0 if none. */
 static int
 goroutine_no_exit_last(TSNode n, TSNode *last)
@@ -110,7 +101,7 @@ goroutine_no_exit_label_visit(TSNode n, void *data)
 		return 0;
 	if (!leak_is(n, "labeled_statement"))
 		return 1;
-	label = goroutine_no_exit_field(n, "label");
+	label = leak_field(n, "label");
 	if (ts_node_is_null(label))
 		return 1;
 	a = ts_node_start_byte(l->name);
@@ -158,9 +149,9 @@ goroutine_no_exit_breaks_loop(struct goroutine_no_exit_loop *l, TSNode n)
 static int
 goroutine_no_exit_done_case(struct goroutine_no_exit_loop *l, TSNode c)
 {
-	TSNode recv = goroutine_no_exit_field(c, "communication");
-	TSNode expr = goroutine_no_exit_field(recv, "right");
-	TSNode call = goroutine_no_exit_field(expr, "operand");
+	TSNode recv = leak_field(c, "communication");
+	TSNode expr = leak_field(recv, "right");
+	TSNode call = leak_field(expr, "operand");
 	char callee[256];
 	size_t len;
 
@@ -222,7 +213,7 @@ goroutine_no_exit_once(const struct leak_ctx *ctx, TSNode n)
 
 	for (n = leak_parent(n); !ts_node_is_null(n); n = leak_parent(n)) {
 		if (leak_is(n, "function_declaration")) {
-			name = goroutine_no_exit_field(n, "name");
+			name = leak_field(n, "name");
 			return leak_text_is(ctx, name, "init") ||
 			    (ctx->is_main && leak_text_is(ctx, name, "main"));
 		}
@@ -249,9 +240,9 @@ goroutine_no_exit_visit(TSNode n, void *data)
 	if (!leak_is(n, "go_statement"))
 		return 1;
 	call = ts_node_named_child(n, 0);
-	lit = goroutine_no_exit_field(call, "function");
+	lit = leak_field(call, "function");
 	if (!leak_is(call, "call_expression") || !leak_is(lit, "func_literal") ||
-	    !goroutine_no_exit_last(goroutine_no_exit_field(lit, "body"), &stmt))
+	    !goroutine_no_exit_last(leak_field(lit, "body"), &stmt))
 		return 1;
 	if (leak_is(stmt, "labeled_statement") &&
 	    !goroutine_no_exit_last(stmt, &stmt))
@@ -260,7 +251,7 @@ goroutine_no_exit_visit(TSNode n, void *data)
 		return 1;
 	l.ctx = data;
 	l.loop = stmt;
-	l.body = goroutine_no_exit_field(stmt, "body");
+	l.body = leak_field(stmt, "body");
 	l.exits = 0;
 	if (ts_node_is_null(l.body))
 		return 1;

@@ -22,26 +22,6 @@ struct httpcall_decl {
 	int found;
 };
 
-/* Return a child by field name (null for a null node). */
-static TSNode
-httpcall_field(TSNode n, const char *name)
-{
-	if (ts_node_is_null(n))
-		return n;
-	return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
-}
-
-/* Return whether node's text is one of names. */
-static int
-httpcall_text_in(const struct leak_ctx *ctx, TSNode n,
-    const char *const *names)
-{
-	for (; *names != NULL; names++)
-		if (leak_text_is(ctx, n, *names))
-			return 1;
-	return 0;
-}
-
 /* What httpcall_dot_visit looks for: `import . "net/http"`. */
 struct httpcall_dot {
 	const struct leak_ctx *ctx;
@@ -58,8 +38,8 @@ httpcall_dot_visit(TSNode n, void *data)
 	    leak_is(n, "method_declaration"))
 		return 0;
 	if (leak_is(n, "import_spec") &&
-	    leak_is(httpcall_field(n, "name"), "dot") &&
-	    leak_text_is(d->ctx, httpcall_field(n, "path"), "\"net/http\""))
+	    leak_is(leak_field(n, "name"), "dot") &&
+	    leak_text_is(d->ctx, leak_field(n, "path"), "\"net/http\""))
 		d->found = 1;
 	return 1;
 }
@@ -90,11 +70,11 @@ httpcall_qualified(const struct leak_ctx *ctx, TSNode n, const char *pkg,
 		return (leak_is(n, "identifier") ||
 		    leak_is(n, "type_identifier")) && leak_text_is(ctx, n, name);
 	if (leak_is(n, "selector_expression")) {
-		a = httpcall_field(n, "operand");
-		b = httpcall_field(n, "field");
+		a = leak_field(n, "operand");
+		b = leak_field(n, "field");
 	} else if (leak_is(n, "qualified_type")) {
-		a = httpcall_field(n, "package");
-		b = httpcall_field(n, "name");
+		a = leak_field(n, "package");
+		b = leak_field(n, "name");
 	} else
 		return 0;
 	return leak_text_is(ctx, a, pkg) && leak_text_is(ctx, b, name);
@@ -116,9 +96,9 @@ httpcall_client_value(const struct leak_ctx *ctx, const char *http, TSNode v)
 	if (leak_is(v, "parenthesized_expression"))
 		v = ts_node_named_child(v, 0);
 	if (leak_is(v, "unary_expression"))
-		v = httpcall_field(v, "operand");
+		v = leak_field(v, "operand");
 	if (leak_is(v, "composite_literal"))
-		return httpcall_client_type(ctx, http, httpcall_field(v, "type"));
+		return httpcall_client_type(ctx, http, leak_field(v, "type"));
 	return httpcall_qualified(ctx, v, http, "DefaultClient");
 }
 
@@ -127,16 +107,16 @@ int
 httpcall_match(const struct leak_ctx *ctx, const char *http, TSNode call,
     struct httpcall *hc)
 {
-	TSNode fn = httpcall_field(call, "function"), recv, method, list, stmt;
+	TSNode fn = leak_field(call, "function"), recv, method, list, stmt;
 	TSNode left;
 	int is_pkg;
 
 	memset(hc, 0, sizeof *hc);
 	if (!leak_is(fn, "selector_expression"))
 		return 0;
-	recv = httpcall_field(fn, "operand");
-	method = httpcall_field(fn, "field");
-	if (!httpcall_text_in(ctx, method, httpcall_methods))
+	recv = leak_field(fn, "operand");
+	method = leak_field(fn, "field");
+	if (!leak_text_in(ctx, method, httpcall_methods))
 		return 0;
 	is_pkg = http[0] != '\0' && leak_is(recv, "identifier") &&
 	    leak_text_is(ctx, recv, http);
@@ -160,9 +140,9 @@ httpcall_match(const struct leak_ctx *ctx, const char *http, TSNode call,
 	stmt = leak_parent(list);
 	if ((!leak_is(stmt, "short_var_declaration") &&
 	    !leak_is(stmt, "assignment_statement")) ||
-	    !ts_node_eq(httpcall_field(stmt, "right"), list))
+	    !ts_node_eq(leak_field(stmt, "right"), list))
 		return 0;
-	left = httpcall_field(stmt, "left");
+	left = leak_field(stmt, "left");
 	if (!leak_is(left, "expression_list") ||
 	    ts_node_named_child_count(left) != 2 ||
 	    !leak_is(ts_node_named_child(left, 0), "identifier"))
@@ -186,7 +166,7 @@ httpcall_decl_visit(TSNode n, void *data)
 	if (d->field) {
 		if (!leak_is(n, "field_declaration"))
 			return 1;
-		type = httpcall_field(n, "type");
+		type = leak_field(n, "type");
 		count = ts_node_named_child_count(n);
 		for (i = 0; i < count; i++)
 			if (leak_is(ts_node_named_child(n, i),
@@ -197,14 +177,14 @@ httpcall_decl_visit(TSNode n, void *data)
 		return 0;
 	}
 	if (leak_is(n, "parameter_declaration") || leak_is(n, "var_spec")) {
-		type = httpcall_field(n, "type");
+		type = leak_field(n, "type");
 		left = n;
-		right = httpcall_field(n, "value");
+		right = leak_field(n, "value");
 	} else if (leak_is(n, "short_var_declaration") ||
 	    leak_is(n, "assignment_statement")) {
 		memset(&type, 0, sizeof type);
-		left = httpcall_field(n, "left");
-		right = httpcall_field(n, "right");
+		left = leak_field(n, "left");
+		right = leak_field(n, "right");
 		if (ts_node_is_null(left))
 			return 1;
 	} else
@@ -340,7 +320,7 @@ int
 httpcall_client(struct leak_ctx *ctx, const char *http,
     const struct httpcall *hc, struct httpcall_cache *cache)
 {
-	TSNode recv = httpcall_field(httpcall_field(hc->call, "function"),
+	TSNode recv = leak_field(leak_field(hc->call, "function"),
 	    "operand"), fn, outer, top;
 	struct httpcall_decl d;
 	TSTreeCursor c;
@@ -353,7 +333,7 @@ httpcall_client(struct leak_ctx *ctx, const char *http,
 	d.http = http;
 	if (leak_is(recv, "selector_expression")) {
 		d.field = 1;
-		recv = httpcall_field(recv, "field");
+		recv = leak_field(recv, "field");
 	} else if (!leak_is(recv, "identifier"))
 		return 0;	/* newClient().Do(req): unknown */
 	a = ts_node_start_byte(recv);
@@ -399,12 +379,12 @@ httpcall_stream(const struct leak_ctx *ctx, TSNode sel)
 
 	if (leak_is(p, "selector_expression"))
 		return leak_is(leak_parent(p), "call_expression") &&
-		    ts_node_eq(httpcall_field(leak_parent(p), "function"), p);
+		    ts_node_eq(leak_field(leak_parent(p), "function"), p);
 	if (!leak_is(p, "argument_list"))
 		return 0;
-	fn = httpcall_field(leak_parent(p), "function");
+	fn = leak_field(leak_parent(p), "function");
 	return leak_is(fn, "selector_expression") &&
-	    httpcall_text_in(ctx, httpcall_field(fn, "field"), readers);
+	    leak_text_in(ctx, leak_field(fn, "field"), readers);
 }
 
 /*
@@ -420,9 +400,9 @@ httpcall_used_visit(TSNode n, void *data)
 	if (d->found)
 		return 0;
 	if (!leak_is(n, "selector_expression") ||
-	    !leak_text_is(d->ctx, httpcall_field(n, "operand"), d->name))
+	    !leak_text_is(d->ctx, leak_field(n, "operand"), d->name))
 		return 1;
-	field = httpcall_field(n, "field");
+	field = leak_field(n, "field");
 	if (leak_text_is(d->ctx, field, "StatusCode"))
 		d->found = !leak_is(p, "call_expression");
 	else if (leak_text_is(d->ctx, field, "Body"))
@@ -492,32 +472,32 @@ httpcall_ends(const struct leak_ctx *ctx, TSNode s)
 	if (!leak_is(s, "expression_statement") ||
 	    !leak_is(ts_node_named_child(s, 0), "call_expression"))
 		return 0;
-	fn = httpcall_field(ts_node_named_child(s, 0), "function");
+	fn = leak_field(ts_node_named_child(s, 0), "function");
 	if (leak_is(fn, "identifier"))
 		return leak_text_is(ctx, fn, "panic");
 	return leak_is(fn, "selector_expression") &&
-	    httpcall_text_in(ctx, httpcall_field(fn, "field"), enders);
+	    leak_text_in(ctx, leak_field(fn, "field"), enders);
 }
 
 /* Return whether n is an if err != nil check that ends its path. */
 int
 httpcall_err_check(const struct leak_ctx *ctx, TSNode n, TSNode err)
 {
-	TSNode cond = httpcall_field(n, "condition"), block, last = { 0 };
-	TSNode l = httpcall_field(cond, "left"), r = httpcall_field(cond,
+	TSNode cond = leak_field(n, "condition"), block, last = { 0 };
+	TSNode l = leak_field(cond, "left"), r = leak_field(cond,
 	    "right");
 	uint32_t i;
 
 	if (!leak_is(n, "if_statement") ||
-	    !ts_node_is_null(httpcall_field(n, "initializer")) ||
-	    !ts_node_is_null(httpcall_field(n, "alternative")) ||
+	    !ts_node_is_null(leak_field(n, "initializer")) ||
+	    !ts_node_is_null(leak_field(n, "alternative")) ||
 	    !leak_is(cond, "binary_expression") ||
-	    !leak_text_is(ctx, httpcall_field(cond, "operator"), "!="))
+	    !leak_text_is(ctx, leak_field(cond, "operator"), "!="))
 		return 0;
 	if (!(leak_same_text(ctx, l, err) && leak_is(r, "nil")) &&
 	    !(leak_same_text(ctx, r, err) && leak_is(l, "nil")))
 		return 0;
-	block = httpcall_field(n, "consequence");
+	block = leak_field(n, "consequence");
 	if (!leak_is(block, "block"))
 		return 0;
 	for (i = ts_node_named_child_count(block); i-- > 0;) {

@@ -75,6 +75,25 @@ leak_is_func(TSNode node)
 	    leak_is(node, "method_declaration");
 }
 
+/* Return whether fn is main.main. */
+int
+leak_is_main_main(const struct leak_ctx *ctx, TSNode fn)
+{
+	return ctx->is_main && leak_is(fn, "function_declaration") &&
+	    leak_text_is(ctx, leak_field(fn, "name"), "main");
+}
+
+/* Return whether node lies in a loop of its own function. */
+int
+leak_in_loop(TSNode node)
+{
+	for (node = leak_parent(node); !ts_node_is_null(node) &&
+	    !leak_is_func(node); node = leak_parent(node))
+		if (leak_is(node, "for_statement"))
+			return 1;
+	return 0;
+}
+
 /* Return the nearest enclosing function. */
 TSNode
 leak_enclosing_func(TSNode node)
@@ -122,6 +141,25 @@ leak_text_is(const struct leak_ctx *ctx, TSNode node, const char *s)
 	a = ts_node_start_byte(node);
 	b = ts_node_end_byte(node);
 	return strlen(s) == b - a && memcmp(ctx->text + a, s, b - a) == 0;
+}
+
+/* Return a child by field name. */
+TSNode
+leak_field(TSNode n, const char *name)
+{
+	if (ts_node_is_null(n))
+		return n;
+	return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
+}
+
+/* Return whether node's text is one of names. */
+int
+leak_text_in(const struct leak_ctx *ctx, TSNode node, const char *const *names)
+{
+	for (; names != NULL && *names != NULL; names++)
+		if (leak_text_is(ctx, node, *names))
+			return 1;
+	return 0;
 }
 
 /* Return a call's callee as text. */

@@ -56,26 +56,6 @@ struct lost_cancel_uses {
 	int unsafe;
 };
 
-/* Return whether fn is main.main in package main. */
-static int
-lost_cancel_is_main(const struct leak_ctx *ctx, TSNode fn)
-{
-	return ctx->is_main && leak_is(fn, "function_declaration") &&
-	    leak_text_is(ctx, ts_node_child_by_field_name(fn, "name", 4),
-	    "main");
-}
-
-/* Return whether n lies in a for statement of its own function. */
-static int
-lost_cancel_in_loop(TSNode n)
-{
-	for (n = leak_parent(n); !ts_node_is_null(n) && !leak_is_func(n);
-	    n = leak_parent(n))
-		if (leak_is(n, "for_statement"))
-			return 1;
-	return 0;
-}
-
 /* Return whether n lies in a func literal within fn. */
 static int
 lost_cancel_in_literal(TSNode n, TSNode fn)
@@ -103,7 +83,7 @@ lost_cancel_ctx_escapes(TSNode id, TSNode fn)
 	if (leak_is(p, "expression_list") && (leak_is(up,
 	    "assignment_statement") || leak_is(up, "short_var_declaration") ||
 	    leak_is(up, "var_spec")) &&
-	    !ts_node_eq(ts_node_child_by_field_name(up, "left", 4), p))
+	    !ts_node_eq(leak_field(up, "left"), p))
 		return 1;
 	if (lost_cancel_in_literal(id, fn))
 		return 1;
@@ -132,7 +112,7 @@ lost_cancel_use(TSNode n, void *data)
 		/* cancel() itself, not deferred, not in a func literal. */
 		p = leak_parent(n);
 		u->unsafe = !leak_is(p, "call_expression") ||
-		    !ts_node_eq(ts_node_child_by_field_name(p, "function", 8),
+		    !ts_node_eq(leak_field(p, "function"),
 		    n) || leak_is(leak_parent(p), "defer_statement") ||
 		    lost_cancel_in_literal(n, u->fn);
 	}
@@ -147,7 +127,7 @@ lost_cancel_use(TSNode n, void *data)
 static int
 lost_cancel_returns_context(const struct leak_ctx *ctx, TSNode fn)
 {
-	TSNode result = ts_node_child_by_field_name(fn, "result", 6);
+	TSNode result = leak_field(fn, "result");
 	uint32_t a, b, i;
 
 	if (ts_node_is_null(result))
@@ -220,7 +200,7 @@ lost_cancel_fix(struct leak_ctx *ctx, TSNode stmt, const char *ctxvar,
 	TSNode fn = leak_enclosing_func(stmt);
 	char name[128], line[160], title[168];
 
-	if (lost_cancel_in_loop(stmt) || lost_cancel_returns_context(ctx, fn))
+	if (leak_in_loop(stmt) || lost_cancel_returns_context(ctx, fn))
 		return;
 	memset(&u, 0, sizeof u);
 	u.ctx = ctx;
@@ -228,7 +208,7 @@ lost_cancel_fix(struct leak_ctx *ctx, TSNode stmt, const char *ctxvar,
 	u.def = stmt;
 	u.ctxvar = ctxvar;
 	u.cancel = cancel;
-	leak_walk(ts_node_child_by_field_name(fn, "body", 4), lost_cancel_use,
+	leak_walk(leak_field(fn, "body"), lost_cancel_use,
 	    &u);
 	if (u.unsafe)
 		return;
@@ -276,9 +256,9 @@ lost_cancel_def(TSNode call, TSNode names[2])
 	}
 	if ((!leak_is(stmt, "short_var_declaration") &&
 	    !leak_is(stmt, "assignment_statement")) ||
-	    !ts_node_eq(ts_node_child_by_field_name(stmt, "right", 5), list))
+	    !ts_node_eq(leak_field(stmt, "right"), list))
 		return (TSNode){ 0 };
-	left = ts_node_child_by_field_name(stmt, "left", 4);
+	left = leak_field(stmt, "left");
 	if (ts_node_named_child_count(left) != 2)
 		return (TSNode){ 0 };
 	names[0] = ts_node_named_child(left, 0);
@@ -325,7 +305,7 @@ lost_cancel_visit(TSNode n, void *data)
 	if (*f == NULL)
 		return 1;
 	fn = leak_enclosing_func(n);
-	if (ts_node_is_null(fn) || lost_cancel_is_main(ctx, fn))
+	if (ts_node_is_null(fn) || leak_is_main_main(ctx, fn))
 		return 1;	/* it lives as long as the program anyway */
 	until = strstr(*f, "Cancel") != NULL ? "its parent is cancelled" :
 	    "its deadline passes or its parent is cancelled";
@@ -358,7 +338,7 @@ lost_cancel_visit(TSNode n, void *data)
 	r.def = stmt;
 	r.var = cancel;
 	r.is_func = 1;
-	if (!flow_leaks(ctx, ts_node_child_by_field_name(fn, "body", 4), &r,
+	if (!flow_leaks(ctx, leak_field(fn, "body"), &r,
 	    &exit_line))
 		return 1;
 	leak_report(ctx, n, "%s from %s is not called on every path: the "

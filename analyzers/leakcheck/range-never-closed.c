@@ -38,15 +38,6 @@ struct range_never_closed_chan {
 	int handled;		/* a use that may close it elsewhere */
 };
 
-/* Return n's field name, or a null node (n may be null). */
-static TSNode
-range_never_closed_field(TSNode n, const char *name)
-{
-	if (ts_node_is_null(n))
-		return n;
-	return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
-}
-
 /* Return whether node is an identifier spelling the channel's name. */
 static int
 range_never_closed_named(const struct range_never_closed_chan *c, TSNode n)
@@ -90,8 +81,8 @@ range_never_closed_index(const struct range_never_closed_chan *c, TSNode list)
 static int
 range_never_closed_make(const struct leak_ctx *ctx, TSNode e)
 {
-	TSNode fn = range_never_closed_field(e, "function");
-	TSNode args = range_never_closed_field(e, "arguments");
+	TSNode fn = leak_field(e, "function");
+	TSNode args = leak_field(e, "arguments");
 
 	return leak_is(e, "call_expression") && leak_is(fn, "identifier") &&
 	    leak_text_is(ctx, fn, "make") &&
@@ -147,15 +138,15 @@ range_never_closed_decl_visit(TSNode n, void *data)
 		return 0;
 	if (leak_is(n, "short_var_declaration")) {
 		at = range_never_closed_index(c,
-		    range_never_closed_field(n, "left"));
+		    leak_field(n, "left"));
 		if (at >= 0)
 			range_never_closed_bind(c,
-			    range_never_closed_field(n, "right"), at);
+			    leak_field(n, "right"), at);
 	} else if (leak_is(n, "var_spec")) {
 		at = range_never_closed_name_at(c, n, &names);
 		if (at >= 0)
 			range_never_closed_bind(c,
-			    range_never_closed_field(n, "value"), at);
+			    leak_field(n, "value"), at);
 	} else if (leak_is(n, "const_spec")) {
 		if (range_never_closed_name_at(c, n, &names) >= 0)
 			c->decls++;
@@ -163,7 +154,7 @@ range_never_closed_decl_visit(TSNode n, void *data)
 	    leak_is(n, "receive_statement") ||
 	    leak_is(n, "type_switch_statement")) {
 		/* Bound (or assigned) from something other than make. */
-		left = range_never_closed_field(n, leak_is(n,
+		left = leak_field(n, leak_is(n,
 		    "type_switch_statement") ? "alias" : "left");
 		if (range_never_closed_index(c, left) >= 0)
 			c->decls++;
@@ -187,7 +178,7 @@ range_never_closed_param(const struct range_never_closed_chan *c, TSNode fn,
 	int k, in, names;
 
 	for (k = 0; lists[k] != NULL; k++) {
-		list = range_never_closed_field(fn, lists[k]);
+		list = leak_field(fn, lists[k]);
 		if (!leak_is(list, "parameter_list"))
 			continue;
 		*at = 0;
@@ -224,13 +215,13 @@ range_never_closed_use_visit(TSNode n, void *data)
 		return 0;
 	p = leak_parent(n);
 	if (leak_is(p, "range_clause") &&
-	    ts_node_eq(n, range_never_closed_field(p, "right")))
+	    ts_node_eq(n, leak_field(p, "right")))
 		return 0;	/* ranged over */
 	if (leak_is(p, "send_statement") &&
-	    ts_node_eq(n, range_never_closed_field(p, "channel")))
+	    ts_node_eq(n, leak_field(p, "channel")))
 		return 0;	/* sent to */
 	if (leak_is(p, "unary_expression") &&
-	    leak_is(range_never_closed_field(p, "operator"), "<-"))
+	    leak_is(leak_field(p, "operator"), "<-"))
 		return 0;	/* received from */
 	if (leak_is(p, "argument_list")) {
 		leak_callee(c->ctx, leak_parent(p), callee, sizeof callee);
@@ -239,7 +230,7 @@ range_never_closed_use_visit(TSNode n, void *data)
 	}
 	if (leak_is(p, "var_spec") || (leak_is(p, "expression_list") &&
 	    leak_is(leak_parent(p), "short_var_declaration") &&
-	    ts_node_eq(p, range_never_closed_field(leak_parent(p), "left"))))
+	    ts_node_eq(p, leak_field(leak_parent(p), "left"))))
 		return 0;	/* declared */
 	c->handled = 1;
 	return 0;
@@ -275,7 +266,7 @@ range_never_closed_range(struct leak_ctx *ctx, TSNode loop, TSNode ch)
 	call = leak_parent(lit);
 	go = leak_parent(call);
 	if (!leak_is(call, "call_expression") || !leak_is(go, "go_statement") ||
-	    !ts_node_eq(range_never_closed_field(call, "function"), lit))
+	    !ts_node_eq(leak_field(call, "function"), lit))
 		return;
 	memset(&c, 0, sizeof c);
 	c.ctx = ctx;
@@ -284,14 +275,14 @@ range_never_closed_range(struct leak_ctx *ctx, TSNode loop, TSNode ch)
 
 	/* A parameter of the goroutine's literal: follow the argument. */
 	if (range_never_closed_param(&c, lit, &at)) {
-		c.arg = range_never_closed_nth(range_never_closed_field(call,
+		c.arg = range_never_closed_nth(leak_field(call,
 		    "arguments"), at);
 		if (at < 0 || !leak_is(c.arg, "identifier") ||
 		    !range_never_closed_set_name(&c, c.arg))
 			return;
 		c.has_arg = 1;
 	} else {
-		body = range_never_closed_field(lit, "body");
+		body = leak_field(lit, "body");
 		if (!ts_node_is_null(body))
 			leak_walk(body, range_never_closed_decl_visit, &c);
 		if (c.decls > 0)
@@ -303,7 +294,7 @@ range_never_closed_range(struct leak_ctx *ctx, TSNode loop, TSNode ch)
 	    fn = leak_enclosing_func(fn)) {
 		if (range_never_closed_param(&c, fn, &at))
 			return;
-		body = range_never_closed_field(fn, "body");
+		body = leak_field(fn, "body");
 		if (!ts_node_is_null(body))
 			leak_walk(body, range_never_closed_decl_visit, &c);
 		if (c.decls > 0)
@@ -327,7 +318,7 @@ range_never_closed_visit(TSNode n, void *data)
 	if (!leak_is(n, "for_statement"))
 		return 1;
 	clause = ts_node_named_child(n, 0);
-	right = range_never_closed_field(clause, "right");
+	right = leak_field(clause, "right");
 	if (leak_is(clause, "range_clause") && leak_is(right, "identifier"))
 		range_never_closed_range(data, n, right);
 	return 1;

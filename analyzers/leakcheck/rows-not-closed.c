@@ -79,26 +79,6 @@ struct rows_not_closed_find {
 	int found;
 };
 
-/* Return n's field name, or a null node (n may be null). */
-static TSNode
-rows_not_closed_field(TSNode n, const char *name)
-{
-	if (ts_node_is_null(n))
-		return n;
-	return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
-}
-
-/* Return whether node's text is one of names. */
-static int
-rows_not_closed_in(const struct leak_ctx *ctx, TSNode n,
-    const char *const *names)
-{
-	for (; names != NULL && *names != NULL; names++)
-		if (leak_text_is(ctx, n, *names))
-			return 1;
-	return 0;
-}
-
 /* Copy node's text into buf; return 0 when it does not fit. */
 static int
 rows_not_closed_copy(const struct leak_ctx *ctx, TSNode n, char *buf,
@@ -122,13 +102,13 @@ rows_not_closed_use_visit(TSNode n, void *data)
 
 	if (f->found)
 		return 0;
-	fn = rows_not_closed_field(n, "function");
+	fn = leak_field(n, "function");
 	if (!leak_is(n, "call_expression") ||
 	    !leak_is(fn, "selector_expression"))
 		return 1;
-	if (leak_text_is(f->ctx, rows_not_closed_field(fn, "operand"),
-	    f->name) && rows_not_closed_in(f->ctx,
-	    rows_not_closed_field(fn, "field"), f->methods))
+	if (leak_text_is(f->ctx, leak_field(fn, "operand"),
+	    f->name) && leak_text_in(f->ctx,
+	    leak_field(fn, "field"), f->methods))
 		f->found = 1;
 	return 1;
 }
@@ -140,9 +120,9 @@ rows_not_closed_sql_type(const struct rows_not_closed_find *f, TSNode type)
 	if (leak_is(type, "pointer_type"))
 		type = ts_node_named_child(type, 0);
 	return leak_is(type, "qualified_type") &&
-	    leak_text_is(f->ctx, rows_not_closed_field(type, "package"),
-	    f->sql) && rows_not_closed_in(f->ctx,
-	    rows_not_closed_field(type, "name"), f->types);
+	    leak_text_is(f->ctx, leak_field(type, "package"),
+	    f->sql) && leak_text_in(f->ctx,
+	    leak_field(type, "name"), f->types);
 }
 
 /* Return whether a declaration's names (identifier children) hold name. */
@@ -166,18 +146,18 @@ rows_not_closed_names(const struct rows_not_closed_find *f, TSNode decl)
 static int
 rows_not_closed_made(const struct rows_not_closed_find *f, TSNode n)
 {
-	TSNode left = rows_not_closed_field(n, "left");
-	TSNode call = ts_node_named_child(rows_not_closed_field(n, "right"), 0);
-	TSNode fn = rows_not_closed_field(call, "function");
+	TSNode left = leak_field(n, "left");
+	TSNode call = ts_node_named_child(leak_field(n, "right"), 0);
+	TSNode fn = leak_field(call, "function");
 
 	if (!leak_text_is(f->ctx, ts_node_named_child(left, 0), f->name) ||
 	    !leak_is(call, "call_expression") ||
 	    !leak_is(fn, "selector_expression") ||
-	    !rows_not_closed_in(f->ctx, rows_not_closed_field(fn, "field"),
+	    !leak_text_in(f->ctx, leak_field(fn, "field"),
 	    f->makers))
 		return 0;
 	return !f->maker_is_sql || leak_text_is(f->ctx,
-	    rows_not_closed_field(fn, "operand"), f->sql);
+	    leak_field(fn, "operand"), f->sql);
 }
 
 /* Note a declaration of the name with one of the types, or from a maker. */
@@ -190,7 +170,7 @@ rows_not_closed_decl_visit(TSNode n, void *data)
 		return 0;
 	if (leak_is(n, "var_spec") || leak_is(n, "parameter_declaration") ||
 	    leak_is(n, "field_declaration")) {
-		if (rows_not_closed_sql_type(f, rows_not_closed_field(n,
+		if (rows_not_closed_sql_type(f, leak_field(n,
 		    "type")) && rows_not_closed_names(f, n))
 			f->found = 1;
 	} else if (leak_is(n, "short_var_declaration") ||
@@ -212,7 +192,7 @@ rows_not_closed_declared(struct rows_not_closed_find *f, TSNode x,
 	char name[128];
 
 	if (leak_is(x, "selector_expression"))
-		x = rows_not_closed_field(x, "field");
+		x = leak_field(x, "field");
 	if ((!leak_is(x, "identifier") && !leak_is(x, "field_identifier")) ||
 	    !rows_not_closed_copy(f->ctx, x, name, sizeof name))
 		return 0;
@@ -265,8 +245,8 @@ static int
 rows_not_closed_is_sql(struct rows_not_closed_find *f, TSNode call,
     const char *var, int is_prepare)
 {
-	TSNode fn = rows_not_closed_field(call, "function");
-	TSNode x = rows_not_closed_field(fn, "operand");
+	TSNode fn = leak_field(call, "function");
+	TSNode x = leak_field(fn, "operand");
 
 	if (rows_not_closed_declared(f, x, rows_not_closed_tx,
 	    rows_not_closed_begin, 0) || rows_not_closed_ends_tx(f,
@@ -294,7 +274,7 @@ rows_not_closed_assign(struct rows_not_closed_find *f, TSNode call,
 {
 	struct leak_ctx *ctx = f->ctx;
 	struct flow_resource r;
-	TSNode left = rows_not_closed_field(stmt, "left"), first, second, body;
+	TSNode left = leak_field(stmt, "left"), first, second, body;
 	char callee[128], var[128], err[128];
 	const char *what = is_prepare ? "statement" : "rows";
 	size_t exit_line;
@@ -359,12 +339,12 @@ rows_not_closed_visit(TSNode n, void *data)
 
 	if (!leak_is(n, "call_expression"))
 		return 1;
-	fn = rows_not_closed_field(n, "function");
+	fn = leak_field(n, "function");
 	if (!leak_is(fn, "selector_expression"))
 		return 1;
-	field = rows_not_closed_field(fn, "field");
-	is_prepare = rows_not_closed_in(f->ctx, field, prepares);
-	if (!is_prepare && !rows_not_closed_in(f->ctx, field, queries))
+	field = leak_field(fn, "field");
+	is_prepare = leak_text_in(f->ctx, field, prepares);
+	if (!is_prepare && !leak_text_in(f->ctx, field, queries))
 		return 1;
 	/* The only value on the right of a two-name assignment. */
 	list = leak_parent(n);
@@ -373,8 +353,8 @@ rows_not_closed_visit(TSNode n, void *data)
 	    ts_node_named_child_count(list) != 1 ||
 	    (!leak_is(stmt, "short_var_declaration") &&
 	    !leak_is(stmt, "assignment_statement")) ||
-	    !ts_node_eq(rows_not_closed_field(stmt, "right"), list) ||
-	    ts_node_named_child_count(rows_not_closed_field(stmt, "left")) != 2)
+	    !ts_node_eq(leak_field(stmt, "right"), list) ||
+	    ts_node_named_child_count(leak_field(stmt, "left")) != 2)
 		return 1;
 	rows_not_closed_assign(f, n, stmt, is_prepare);
 	return 1;

@@ -59,7 +59,7 @@ tick_leak_in_loop(TSNode call)
 		/* A range expression and an init statement run once. */
 		if (leak_is(prev, "range_clause") ||
 		    (leak_is(prev, "for_clause") && ts_node_eq(from,
-		    ts_node_child_by_field_name(prev, "initializer", 11))))
+		    leak_field(prev, "initializer"))))
 			continue;
 		return 1;
 	}
@@ -90,15 +90,15 @@ tick_leak_tick_var(const struct tick_leak_state *st, TSNode n, TSNode id)
 	if (leak_is(n, "func_literal"))
 		return 0;
 	if (leak_is(n, "var_spec")) {
-		left = ts_node_child_by_field_name(n, "name", 4);
-		right = ts_node_child_by_field_name(n, "value", 5);
+		left = leak_field(n, "name");
+		right = leak_field(n, "value");
 	} else if (leak_is(n, "short_var_declaration") ||
 	    leak_is(n, "assignment_statement")) {
-		left = ts_node_child_by_field_name(n, "left", 4);
+		left = leak_field(n, "left");
 		if (!ts_node_is_null(left) &&
 		    ts_node_named_child_count(left) == 1)
 			left = ts_node_named_child(left, 0);
-		right = ts_node_child_by_field_name(n, "right", 5);
+		right = leak_field(n, "right");
 	}
 	if (leak_is(left, "identifier") &&
 	    leak_same_text(st->ctx, left, id) &&
@@ -121,14 +121,13 @@ tick_leak_forever(const struct tick_leak_state *st, TSNode loop, TSNode body)
 {
 	TSNode head = ts_node_named_child(loop, 0), right;
 
-	if (ts_node_eq(head, ts_node_child_by_field_name(loop, "body", 4)))
+	if (ts_node_eq(head, leak_field(loop, "body")))
 		return 1;	/* for { } */
 	if (leak_is(head, "for_clause"))
-		return ts_node_is_null(ts_node_child_by_field_name(head,
-		    "condition", 9));
+		return ts_node_is_null(leak_field(head, "condition"));
 	if (!leak_is(head, "range_clause"))
 		return 0;
-	right = ts_node_child_by_field_name(head, "right", 5);
+	right = leak_field(head, "right");
 	return tick_leak_is_tick(st, right) || (leak_is(right, "identifier") &&
 	    tick_leak_tick_var(st, body, right));
 }
@@ -156,7 +155,7 @@ tick_leak_has_label(const struct leak_ctx *ctx, TSNode n, TSNode label)
 	uint32_t i, count = ts_node_named_child_count(n);
 
 	if (leak_is(n, "labeled_statement") && leak_same_text(ctx,
-	    ts_node_child_by_field_name(n, "label", 5), label))
+	    leak_field(n, "label"), label))
 		return 1;
 	for (i = 0; i < count; i++)
 		if (tick_leak_has_label(ctx, ts_node_named_child(n, i), label))
@@ -216,7 +215,7 @@ tick_leak_endless(const struct tick_leak_state *st, TSNode body, TSNode call,
 	}
 	memset(&x, 0, sizeof x);
 	if (leak_is(last, "labeled_statement")) {
-		x.label = ts_node_child_by_field_name(last, "label", 5);
+		x.label = leak_field(last, "label");
 		last = ts_node_named_child(last, 1);
 	}
 	if (!leak_is(last, "for_statement") ||
@@ -248,10 +247,9 @@ tick_leak_visit(TSNode n, void *data)
 	 * makes tickers without end; one before it runs a bounded number of
 	 * times.
 	 */
-	if (tick_leak_endless(st, ts_node_child_by_field_name(fn, "body", 4),
+	if (tick_leak_endless(st, leak_field(fn, "body"),
 	    n, &loop)) {
-		if (leak_within(n, ts_node_child_by_field_name(loop,
-		    "body", 4)))
+		if (leak_within(n, leak_field(loop, "body")))
 			leak_report(st->ctx, n, "%s in a loop starts a ticker "
 			    "per iteration, none ever stopped: create one "
 			    "time.NewTicker before the loop", st->callee);

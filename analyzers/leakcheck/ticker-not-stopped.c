@@ -57,26 +57,6 @@ struct ticker_not_stopped_uses {
 	int unsafe;
 };
 
-/* Return whether fn is main.main in package main. */
-static int
-ticker_not_stopped_is_main(const struct leak_ctx *ctx, TSNode fn)
-{
-	return ctx->is_main && leak_is(fn, "function_declaration") &&
-	    leak_text_is(ctx, ts_node_child_by_field_name(fn, "name", 4),
-	    "main");
-}
-
-/* Return whether n lies in a for statement of its own function. */
-static int
-ticker_not_stopped_in_loop(TSNode n)
-{
-	for (n = leak_parent(n); !ts_node_is_null(n) && !leak_is_func(n);
-	    n = leak_parent(n))
-		if (leak_is(n, "for_statement"))
-			return 1;
-	return 0;
-}
-
 /* Note a use of the variable that a deferred Stop could break. */
 static int
 ticker_not_stopped_use(TSNode n, void *data)
@@ -90,10 +70,10 @@ ticker_not_stopped_use(TSNode n, void *data)
 		return 1;
 	sel = leak_parent(n);
 	up = leak_parent(sel);
-	field = ts_node_child_by_field_name(sel, "field", 5);
+	field = leak_field(sel, "field");
 	/* t.Stop(), t.Reset(d), <-t.C, range t.C: nothing else. */
 	if (!leak_is(sel, "selector_expression") ||
-	    !ts_node_eq(ts_node_child_by_field_name(sel, "operand", 7), n))
+	    !ts_node_eq(leak_field(sel, "operand"), n))
 		u->unsafe = 1;
 	else if (leak_text_is(u->ctx, field, "C"))
 		u->unsafe = !leak_is(up, "unary_expression") &&
@@ -118,14 +98,14 @@ ticker_not_stopped_fix(struct leak_ctx *ctx, TSNode stmt, const char *var)
 	TSNode fn = leak_enclosing_func(stmt);
 	char line[160], title[168];
 
-	if (ticker_not_stopped_in_loop(stmt))
+	if (leak_in_loop(stmt))
 		return;
 	memset(&u, 0, sizeof u);
 	u.ctx = ctx;
 	u.var = var;
 	u.fn = fn;
 	u.def = stmt;
-	leak_walk(ts_node_child_by_field_name(fn, "body", 4),
+	leak_walk(leak_field(fn, "body"),
 	    ticker_not_stopped_use, &u);
 	if (u.unsafe)
 		return;
@@ -192,9 +172,9 @@ ticker_not_stopped_def(TSNode call, TSNode *var)
 	if (!leak_is(stmt, "short_var_declaration") &&
 	    !leak_is(stmt, "assignment_statement"))
 		return (TSNode){ 0 };
-	left = ts_node_child_by_field_name(stmt, "left", 4);
+	left = leak_field(stmt, "left");
 	if (ts_node_named_child_count(left) != 1 ||
-	    !ts_node_eq(ts_node_child_by_field_name(stmt, "right", 5), list))
+	    !ts_node_eq(leak_field(stmt, "right"), list))
 		return (TSNode){ 0 };
 	*var = ts_node_named_child(left, 0);
 	return stmt;
@@ -223,7 +203,7 @@ ticker_not_stopped_visit(TSNode n, void *data)
 	else
 		return 1;
 	fn = leak_enclosing_func(n);
-	if (ts_node_is_null(fn) || ticker_not_stopped_is_main(ctx, fn))
+	if (ts_node_is_null(fn) || leak_is_main_main(ctx, fn))
 		return 1;	/* it lives as long as the program anyway */
 	if (leak_is(leak_parent(n), "expression_statement")) {
 		ticker_not_stopped_report(ctx, n, callee, NULL, 0);
@@ -242,7 +222,7 @@ ticker_not_stopped_visit(TSNode n, void *data)
 		return 1;
 	memcpy(var, ctx->text + a, b - a);
 	var[b - a] = '\0';
-	body = ts_node_child_by_field_name(fn, "body", 4);
+	body = leak_field(fn, "body");
 	/* t = time.NewTicker(d) into a variable declared elsewhere: stored. */
 	if (leak_is(stmt, "assignment_statement") &&
 	    !flow_declared(ctx, fn, var))

@@ -30,15 +30,6 @@ struct wg_add_in_goroutine_find {
 	int found;
 };
 
-/* Return n's field name, or a null node (n may be null). */
-static TSNode
-wg_add_in_goroutine_field(TSNode n, const char *name)
-{
-	if (ts_node_is_null(n))
-		return n;
-	return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
-}
-
 /* Find the func literal a go statement runs; return 0 if it runs none. */
 static int
 wg_add_in_goroutine_literal(TSNode go, TSNode *lit)
@@ -47,7 +38,7 @@ wg_add_in_goroutine_literal(TSNode go, TSNode *lit)
 
 	if (!leak_is(call, "call_expression"))
 		return 0;
-	*lit = wg_add_in_goroutine_field(call, "function");
+	*lit = leak_field(call, "function");
 	return leak_is(*lit, "func_literal");
 }
 
@@ -127,7 +118,7 @@ wg_add_in_goroutine_decl_visit(TSNode n, void *data)
 	if (!leak_is(n, "var_spec") && !leak_is(n, "parameter_declaration") &&
 	    !leak_is(n, "field_declaration"))
 		return 1;
-	type = wg_add_in_goroutine_field(n, "type");
+	type = leak_field(n, "type");
 	if (wg_add_in_goroutine_wg_type(f->ctx, type) &&
 	    wg_add_in_goroutine_names(f, n))
 		f->found = 1;
@@ -193,12 +184,12 @@ wg_add_in_goroutine_add_visit(TSNode n, void *data)
 	len = strlen(callee);
 	if (len <= 4 || strcmp(callee + len - 4, ".Add") != 0)
 		return 0;
-	args = wg_add_in_goroutine_field(call, "arguments");
+	args = leak_field(call, "arguments");
 	if (ts_node_is_null(args) || ts_node_named_child_count(args) == 0)
 		return 0;
 	arg = ts_node_named_child(args, 0);
 	if (leak_is(arg, "unary_expression") &&
-	    leak_is(wg_add_in_goroutine_field(arg, "operator"), "-"))
+	    leak_is(leak_field(arg, "operator"), "-"))
 		return 0;
 	callee[len - 4] = '\0';
 	if (wg_add_in_goroutine_is_wg(s->ctx, s->go, callee))
@@ -222,7 +213,7 @@ wg_add_in_goroutine_visit(TSNode n, void *data)
 	s.go = n;
 	if (!wg_add_in_goroutine_literal(n, &s.lit))
 		return 1;
-	body = wg_add_in_goroutine_field(s.lit, "body");
+	body = leak_field(s.lit, "body");
 	if (ts_node_is_null(body))
 		return 1;
 	leak_walk(body, wg_add_in_goroutine_spawn_visit, &spawns);
