@@ -50,18 +50,20 @@ leak_index_add(struct leak_index *ix, TSNode node, uint32_t parent)
 	return (uint32_t)ix->n++;
 }
 
-/* Flatten the tree under root and hash its nodes. */
-void
-leak_index_build(struct leak_index *ix, TSNode root,
+/*
+ * Append the subtree of top (whose parent is node parent of the index, or
+ * UINT32_MAX), in preorder; with skip, top's children for which it holds
+ * are left out.
+ */
+static void
+leak_index_flatten(struct leak_index *ix, TSNode top, uint32_t parent,
     int (*skip)(TSNode child, void *arg), void *arg)
 {
-	TSTreeCursor c = ts_tree_cursor_new(root);
+	TSTreeCursor c = ts_tree_cursor_new(top);
 	uint32_t *stack = xmalloc(64 * sizeof *stack);
-	size_t depth = 0, salloc = 64, cap = 64, i;
-	int bits = 6;
+	size_t depth = 0, salloc = 64;
 
-	memset(ix, 0, sizeof *ix);
-	stack[0] = leak_index_add(ix, root, UINT32_MAX);
+	stack[0] = leak_index_add(ix, top, parent);
 	for (;;) {
 		if (ts_tree_cursor_goto_first_child(&c)) {
 			if (++depth == salloc) {
@@ -79,7 +81,7 @@ leak_index_build(struct leak_index *ix, TSNode root,
 				depth--;
 			}
 		}
-		/* A child of the root to leave out: on to its next sibling. */
+		/* A child of top to leave out: on to its next sibling. */
 		while (depth == 1 && skip != NULL &&
 		    skip(ts_tree_cursor_current_node(&c), arg)) {
 			ix->partial = 1;
@@ -94,16 +96,61 @@ leak_index_build(struct leak_index *ix, TSNode root,
 flat:
 	ts_tree_cursor_delete(&c);
 	free(stack);
-	while (cap < 2 * ix->n) {
-		cap *= 2;
-		bits++;
+}
+
+/* Hash nodes[from..n), growing the table (and rehashing) when needed. */
+static void
+leak_index_hash(struct leak_index *ix, size_t from)
+{
+	size_t cap = ix->mask + 1, i;
+	int bits = 64 - ix->shift;
+
+	if (ix->slots == NULL || 2 * ix->n > cap) {
+		for (cap = 64, bits = 6; cap < 2 * ix->n; cap *= 2)
+			bits++;
+		free(ix->slots);
+		ix->slots = xcalloc(cap, sizeof *ix->slots);
+		ix->mask = cap - 1;
+		ix->shift = 64 - bits;
+		from = 0;
 	}
-	ix->slots = xcalloc(cap, sizeof *ix->slots);
-	ix->mask = cap - 1;
-	ix->shift = 64 - bits;
-	for (i = 0; i < ix->n; i++)
+	for (i = from; i < ix->n; i++)
 		ix->slots[leak_index_slot(ix, ix->nodes[i].node.id)] =
 		    (uint32_t)i + 1;
+}
+
+/* Flatten the tree under root and hash its nodes. */
+void
+leak_index_build(struct leak_index *ix, TSNode root,
+    int (*skip)(TSNode child, void *arg), void *arg)
+{
+	memset(ix, 0, sizeof *ix);
+	leak_index_flatten(ix, root, UINT32_MAX, skip, arg);
+	leak_index_hash(ix, 0);
+}
+
+/*
+ * Index the top-level declaration holding node, when the index left it out
+ * (a whole-file check reaching a function the memo answers for): walks and
+ * parents there are then as cheap as anywhere. Returns whether it did.
+ */
+static int
+leak_index_extend(struct leak_index *ix, TSNode node)
+{
+	TSNode root = ix->nodes[0].node, top;
+	uint32_t at = ts_node_start_byte(node);
+	size_t from = ix->n;
+
+	if (!ix->partial || ts_node_is_null(node))
+		return 0;
+	top = ts_node_first_child_for_byte(root, at);
+	if (ts_node_is_null(top) || ts_node_start_byte(top) > at ||
+	    ts_node_end_byte(top) < ts_node_end_byte(node) ||
+	    ix->slots[leak_index_slot(ix, top.id)] != 0)
+		return 0;
+	leak_index_flatten(ix, top, 0, NULL, NULL);
+	leak_index_hash(ix, from);
+	return 1;
 }
 
 /* Free an index. */
@@ -114,16 +161,21 @@ leak_index_free(struct leak_index *ix)
 	free(ix->slots);
 }
 
-/* Return a node's place in the current index, or -1. */
+/*
+ * Return a node's place in the current index, or -1; a node of a function
+ * the index left out gets its function indexed first.
+ */
 static long
 leak_index_find(TSNode node)
 {
-	const struct leak_index *ix = leak_tree_index;
+	struct leak_index *ix = leak_tree_index;
 	uint32_t at;
 
 	if (ix == NULL || ix->n == 0)
 		return -1;
 	at = ix->slots[leak_index_slot(ix, node.id)];
+	if (at == 0 && leak_index_extend(ix, node))
+		at = ix->slots[leak_index_slot(ix, node.id)];
 	return at != 0 ? (long)at - 1 : -1;
 }
 
@@ -202,10 +254,15 @@ leak_walk(TSNode root, int (*fn)(TSNode node, void *data), void *data)
 	}
 	if (!fn(nodes[at].node, data))
 		return;
-	end = nodes[at].end;
+	/*
+	 * fn may index another function (leak_index_extend), moving the
+	 * array: read it through the index on each step.
+	 */
+	end = leak_tree_index->nodes[at].end;
 	for (i = (size_t)at + 1; i < end; ) {
+		nodes = leak_tree_index->nodes;
 		if (nodes[i].named && !fn(nodes[i].node, data))
-			i = nodes[i].end;
+			i = leak_tree_index->nodes[i].end;
 		else
 			i++;
 	}
