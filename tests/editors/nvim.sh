@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# nvim.sh - the Neovim plugin (editors/nvim) in a real headless Neovim on a
+# private copy of samples/: the client attaches, line costs and diagnostics
+# land on the lines the CLI names, and the flame view jumps to source. The
+# checks themselves are in nvim-test.lua; this script prepares the
+# workspace, runs Neovim and reports its results as lib.sh does.
+. "$(dirname "$0")/../cli/lib.sh"
+
+if ! command -v nvim >/dev/null 2>&1; then
+	ok "neovim plugin # skip nvim is not installed (apt-get install neovim)"
+	finish
+	exit
+fi
+
+ws=$TMP/ws
+mkdir -p "$ws/prof"
+cp -R "$TOP/samples/escapes" "$TOP/samples/bodyleak" "$TOP/samples/internal" \
+	"$TOP/samples/go.mod" "$ws/"
+cp "$TOP/samples/artefacts/escapes/allocs.pb.gz" "$ws/prof/"
+cp "$TOP/samples/artefacts/escapes/heap.pb.gz" "$ws/base.heap"
+ws=$(cd "$ws" && pwd -P)
+
+# The plugin finds a plain binary on PATH; a wrapper is passed as cmd.
+bin=${HEAPLENS%% *}
+PATH=$(dirname "$bin"):$PATH
+export PATH HEAPLENS HEAPLENS_WS=$ws HEAPLENS_OUT=$TMP/results \
+	HEAPLENS_CPU=$TOP/samples/artefacts/escapes/cpu.pb.gz
+# gopls, when installed, runs beside heaplens as it does for users (offline,
+# with a private build cache); HEAPLENS_GOPLS= runs without it.
+export HEAPLENS_GOPLS=${HEAPLENS_GOPLS-$(command -v gopls)}
+export GOPROXY=off GOCACHE=$TMP/go-cache GOTELEMETRY=off
+if [ -n "${VALGRIND:-}" ]; then
+	export HEAPLENS_WAIT=${HEAPLENS_WAIT:-120000}
+fi
+
+# Neovim's own files (lsp.log, shada) stay in the scratch directory.
+export XDG_CONFIG_HOME=$TMP/xdg/config XDG_DATA_HOME=$TMP/xdg/data \
+	XDG_STATE_HOME=$TMP/xdg/state XDG_CACHE_HOME=$TMP/xdg/cache
+
+# The help file: its tags build without errors or duplicates.
+cp -R "$TOP/editors/nvim" "$TMP/rtp"
+if out=$(nvim --headless -u NONE -i NONE \
+	-c "try | helptags $TMP/rtp/doc | catch | echo v:exception | cquit | endtry" \
+	-c 'qall!' 2>&1) && grep -q '^:HeaplensFlame	' "$TMP/rtp/doc/tags"; then
+	ok "doc/heaplens.txt builds its help tags"
+else
+	not_ok "doc/heaplens.txt builds its help tags" "$out"
+fi
+
+: >"$TMP/results"
+cd "$ws" || exit 2
+timeout "${NVIM_TEST_TIMEOUT:-600}" nvim --headless -u NONE -i NONE -n \
+	--cmd "set runtimepath^=$TOP/editors/nvim" \
+	-c "luafile $TOP/tests/editors/nvim-test.lua" >"$TMP/nvim.log" 2>&1
+status=$?
+
+while IFS=$'\t' read -r result name detail; do
+	case $result in
+	ok) ok "$name" ;;
+	"not ok") not_ok "$name" "$detail" ;;
+	skip)
+		echo "skip: $detail"
+		ok "$name # skip $detail"
+		;;
+	esac
+done <"$TMP/results"
+if ! tail -n 1 "$TMP/results" 2>/dev/null | grep -qx "done"; then
+	not_ok "nvim ran the test to its end" "exit status $status" \
+		"$(tail -c 2000 "$TMP/nvim.log")"
+fi
+finish
