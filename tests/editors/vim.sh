@@ -68,7 +68,8 @@ fi
 # gopls (when installed) writes its caches here, never over the network.
 export XDG_CACHE_HOME=$TMP/cache GOCACHE=$TMP/cache/go GOPROXY=off GOFLAGS=
 export HOME=$TMP/cache
-TOP=$TOP ALE_DIR=$ALE_DIR HEAPLENS_CMD=$TMP/heaplens RESULTS=$TMP/results \
+export TOP ALE_DIR
+HEAPLENS_CMD=$TMP/heaplens RESULTS=$TMP/results \
     CHECK_FILE_JSON=$TMP/check-file.json CHECK_ALL_JSON=$TMP/check-all.json \
     FLAME_JSON=$flame_json FLAME_PROFILE=$profile FLAME_SOURCE=$source \
     timeout 120 vim -N -u NONE -i NONE -es -S "$TOP/tests/editors/vim.vim" \
