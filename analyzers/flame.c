@@ -478,6 +478,7 @@ flame_finish(struct flame_build *b, struct flame_tree *out)
 		node->children = out->kids + first[newid[i]];
 		if (i > 0) {
 			p = newid[r->parent];
+			node->parent = &out->nodes[p];
 			out->nodes[p].children[out->nodes[p].nchildren++] =
 			    node;
 		}
@@ -532,6 +533,59 @@ flame_compute(const struct pprof_profile *p, int index,
 	free(b.names);
 	free(b.name_slots);
 	free(b.frame_name);
+}
+
+/* Order |values| largest first. */
+static int
+flame_abs_cmp(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+
+	return a > b ? -1 : a < b;
+}
+
+/* Keep the nodes whose subtrees hold the largest values. */
+void
+flame_prune(struct flame_tree *t, size_t max)
+{
+	struct flame_node *n;
+	uint64_t *m, *sorted, v, cut;
+	size_t i, k, kept;
+
+	if (t->nnodes - t->pruned <= max || max == 0)
+		return;
+	/*
+	 * m[i]: the largest |value| in node i's subtree, which never grows
+	 * from a node to its children, so keeping the nodes above a bound
+	 * keeps the ancestors of every node kept. Children come after
+	 * their parents in nodes[].
+	 */
+	m = xcalloc(t->nnodes, sizeof *m);
+	for (i = t->nnodes; i-- > 0; ) {
+		n = &t->nodes[i];
+		v = frames_abs(n->value);
+		if (v > m[i])
+			m[i] = v;
+		if (n->parent != NULL && m[i] > m[n->parent - t->nodes])
+			m[n->parent - t->nodes] = m[i];
+	}
+	sorted = xmalloc(t->nnodes * sizeof *sorted);
+	memcpy(sorted, m + 1, (t->nnodes - 1) * sizeof *sorted);
+	qsort(sorted, t->nnodes - 1, sizeof *sorted, flame_abs_cmp);
+	/* The first node left out sets the bound: keep what is above it. */
+	cut = sorted[max - 1];
+	for (i = 0; i < t->nnodes; i++) {
+		n = &t->nodes[i];
+		for (k = kept = 0; k < n->nchildren; k++)
+			if (m[n->children[k] - t->nodes] > cut)
+				n->children[kept++] = n->children[k];
+		n->nchildren = kept;
+	}
+	for (i = 1, kept = 1; i < t->nnodes; i++)
+		kept += m[i] > cut;
+	t->pruned = t->nnodes - kept;
+	free(sorted);
+	free(m);
 }
 
 /* Free a tree. */

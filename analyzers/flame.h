@@ -22,6 +22,10 @@
  *   frame kept), at most max_nodes nodes (a stack that would need more
  *   stops at its last existing node the same way); cut counts such
  *   samples. Nothing recurses on the profile's shape.
+ * - flame_prune() makes a big tree small enough to show: it keeps the
+ *   nodes whose subtrees hold the largest values, and a kept node's
+ *   ancestors with it; values stay what they were (a node is then worth
+ *   more than its self and its children shown).
  * - A tree borrows function and file names from the profiles, so it must
  *   not outlive them; flame_release() frees the rest.
  */
@@ -37,6 +41,8 @@
 /* The defaults: deep enough for any Go stack, shallow enough for JSON. */
 #define FLAME_MAX_DEPTH 256
 #define FLAME_MAX_NODES (1u << 20)
+/* Nodes a tree shown as JSON keeps (flame_prune()): editors draw them all. */
+#define FLAME_MAX_SHOWN 20000
 
 struct flame_node {
 	const char *name;		/* function; "root"; "<unknown>" */
@@ -44,6 +50,7 @@ struct flame_node {
 	int64_t line;			/* the hottest line, 1-based; 0: none */
 	int64_t value;
 	int64_t self;
+	struct flame_node *parent;	/* NULL for the root */
 	struct flame_node **children;
 	size_t nchildren;
 	size_t depth;			/* 0 for the root */
@@ -61,7 +68,8 @@ struct flame_options {
 struct flame_tree {
 	struct flame_node *root;	/* nodes[0] */
 	struct flame_node *nodes;	/* parents before their children */
-	size_t nnodes;
+	size_t nnodes;			/* pruned ones included */
+	size_t pruned;			/* nodes flame_prune() left out */
 	int64_t total;
 	const char *sample_index;
 	const char *unit;
@@ -80,5 +88,13 @@ void flame_compute(const struct pprof_profile *p, int index,
     const struct flame_options *o, struct flame_tree *out);
 
 void flame_release(struct flame_tree *t);
+
+/*
+ * Keep at most max nodes (the root included, max >= 1) reachable from the
+ * root: those whose subtrees hold the largest |value|s, ties left out.
+ * nodes[] keeps them all; the children arrays lose the others, counted in
+ * t->pruned.
+ */
+void flame_prune(struct flame_tree *t, size_t max);
 
 #endif

@@ -62,7 +62,7 @@ const struct cmd_entry cmd_flame_entry = {
 
 /* What the printers share. */
 struct cmd_flame {
-	const struct flame_tree *tree;
+	struct flame_tree *tree;
 	struct sourcemap *map;
 	char cwd[PATH_MAX];
 	size_t shown;			/* nodes printed in the text tree */
@@ -113,6 +113,9 @@ cmd_flame_json(struct cmd_flame *c)
 	    "root", cmd_flame_json_node(c, t->root));
 	if (t->cut > 0)
 		json_object_set_new(doc, "cut", json_integer((json_int_t)t->cut));
+	if (t->pruned > 0)
+		json_object_set_new(doc, "pruned",
+		    json_integer((json_int_t)t->pruned));
 	return doc;
 }
 
@@ -242,7 +245,11 @@ cmd_flame_print(struct cmd_flame *c, const char *profile, const char *base,
 
 	if (folded) {
 		cmd_flame_folded(c->tree->root, names);
-	} else if (json) {
+		return 0;
+	}
+	if (json || html != NULL)
+		flame_prune(c->tree, FLAME_MAX_SHOWN);
+	if (json) {
 		doc = cmd_flame_json(c);
 		text = json_dumps(doc, JSON_INDENT(2));
 		puts(text);

@@ -189,6 +189,7 @@ lsp_flame_result(struct lsp_flame *f)
 		base_uri = uri_from_path(f->base->path);
 	}
 	flame_compute(f->from->profile, f->index, &o, &t);
+	flame_prune(&t, FLAME_MAX_SHOWN);
 	result = json_pack("{s:o, s:o, s:I, s:s, s:s?, s:o}",
 	    "sampleIndex", json_string_lossy(t.sample_index),
 	    "unit", json_string_lossy(t.unit), "total", (json_int_t)t.total,
@@ -197,6 +198,9 @@ lsp_flame_result(struct lsp_flame *f)
 	if (t.cut > 0)
 		json_object_set_new(result, "cut", json_integer(
 		    (json_int_t)t.cut));
+	if (t.pruned > 0)
+		json_object_set_new(result, "pruned", json_integer(
+		    (json_int_t)t.pruned));
 	flame_release(&t);
 	free(uri);
 	free(base_uri);

@@ -186,6 +186,33 @@ pprof_fuzz_lines(const struct pprof_profile *p, int t)
 	lines_release(&r);
 }
 
+/* Check that pruning leaves a tree of at most 4 nodes, all reachable. */
+static void
+pprof_fuzz_prune(struct flame_tree *t)
+{
+	unsigned char *seen = xcalloc(t->nnodes, 1);
+	const struct flame_node *n;
+	size_t i, k, reached = 0;
+
+	flame_prune(t, 4);
+	seen[0] = 1;
+	for (i = 0; i < t->nnodes; i++) {
+		n = &t->nodes[i];
+		if (!seen[i])
+			continue;
+		reached++;
+		for (k = 0; k < n->nchildren; k++) {
+			if (n->children[k]->parent != n ||
+			    n->children[k] <= n)
+				abort();
+			seen[n->children[k] - t->nodes] = 1;
+		}
+	}
+	if (reached > 4 || reached != t->nnodes - t->pruned)
+		abort();
+	free(seen);
+}
+
 /*
  * Check flame_compute() on sample type t: every node worth its self and
  * its children (wrapping, as the sums are), children sorted, depths
@@ -240,6 +267,7 @@ pprof_fuzz_flame(const struct pprof_profile *p, int t)
 			if (sum != (uint64_t)n->value)
 				abort();
 		}
+		pprof_fuzz_prune(&tree);
 		flame_release(&tree);
 	}
 }

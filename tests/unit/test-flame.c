@@ -268,6 +268,45 @@ test_flame_deep(void)
 	pprof_free(p);
 }
 
+/* Pruning keeps the nodes with the largest subtrees, ancestors first. */
+static void
+test_flame_prune(void)
+{
+	struct pprof_profile *p = flame_main();
+	struct flame_tree t;
+	struct buf out = BUF_INIT;
+
+	if (!CHECK(p != NULL))
+		return;
+	flame_compute(p, 1, NULL, &t);
+	CHECK_UINT_EQ(t.nnodes, 9);
+	flame_prune(&t, 100);
+	CHECK_UINT_EQ(t.pruned, 0);
+	/* main.main (180) outweighs its caller runtime.main (160). */
+	flame_prune(&t, 6);
+	flame_text_node(&out, t.root);
+	CHECK_STR_EQ(buf_str(&out), "root 167/7 (runtime.main 160/-20 "
+	    "runtime.go:250 (main.main 180/0 main.go:44 (main.rec 150/0 "
+	    "main.go:35 (main.rec 150/0 main.go:35 (main.rec 150/50 "
+	    "main.go:33)))))");
+	CHECK_UINT_EQ(t.pruned, 3);
+	/* Ties are left out: main.rec's three levels are worth 150 each. */
+	buf_reset(&out);
+	flame_prune(&t, 4);
+	flame_text_node(&out, t.root);
+	CHECK_STR_EQ(buf_str(&out), "root 167/7 (runtime.main 160/-20 "
+	    "runtime.go:250 (main.main 180/0 main.go:44))");
+	CHECK_UINT_EQ(t.pruned, 6);
+	buf_reset(&out);
+	flame_prune(&t, 1);
+	flame_text_node(&out, t.root);
+	CHECK_STR_EQ(buf_str(&out), "root 167/7");
+	CHECK_UINT_EQ(t.pruned, 8);
+	buf_release(&out);
+	flame_release(&t);
+	pprof_free(p);
+}
+
 const struct unit_test flame_tests[] = {
 	{ "the tree of the main profile", test_flame_main },
 	{ "focus", test_flame_focus },
@@ -275,5 +314,6 @@ const struct unit_test flame_tests[] = {
 	{ "depth bound", test_flame_max_depth },
 	{ "node bound", test_flame_max_nodes },
 	{ "deep recursion", test_flame_deep },
+	{ "pruning", test_flame_prune },
 	{ NULL, NULL }
 };
