@@ -167,7 +167,8 @@ FUZZ_CC = clang
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer $(FUZZ_SAN)
 FUZZ_TARGETS = $(FUZZ_NAMES:%=$(B)/fuzz/%-fuzzer)
-FUZZ_SRCS_pprof = analyzers/pprof.c analyzers/lines.c
+FUZZ_SRCS_pprof = analyzers/pprof.c analyzers/frames.c analyzers/lines.c \
+	analyzers/flame.c
 FUZZ_OBJS_pprof = $(B)/fuzz/profile.pb-c.o
 FUZZ_SRCS_leakcheck = $(wildcard analyzers/leakcheck/*.c)
 FUZZ_OBJS_leakcheck = $(O)/gen/go-parser.o

@@ -11,6 +11,7 @@
 static const struct cmd_entry *const cli_commands[] = {
 	&cmd_serve_entry,
 	&cmd_lines_entry,
+	&cmd_flame_entry,
 	&cmd_check_entry,
 };
 

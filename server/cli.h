@@ -37,6 +37,7 @@ int cli_parse(const struct cmd_entry *cmd, int argc, char **argv,
 
 extern const struct cmd_entry cmd_serve_entry;
 extern const struct cmd_entry cmd_lines_entry;
+extern const struct cmd_entry cmd_flame_entry;
 extern const struct cmd_entry cmd_check_entry;
 
 /* Run the command line; returns the exit code. */

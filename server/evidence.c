@@ -318,9 +318,9 @@ evidence_walk_dir(struct evidence_walk *w, const char *dir, const char *rel,
 	closedir(dp);
 }
 
-/* Return the loaded profile for path, or NULL. */
-static struct evidence_profile *
-evidence_find(struct evidence *ev, const char *path)
+/* Return the profile listed for path, or NULL. */
+struct evidence_profile *
+evidence_find(const struct evidence *ev, const char *path)
 {
 	struct evidence_profile *p;
 
@@ -553,6 +553,27 @@ evidence_taken(const struct evidence_profile *p)
 	if (p->profile != NULL && p->profile->time_nanos > 0)
 		return p->profile->time_nanos;
 	return p->mtime_ns;
+}
+
+/* Return the newest loaded profile that has sample type type. */
+const struct evidence_profile *
+evidence_newest(const struct evidence *ev, const char *type)
+{
+	const struct evidence_profile *p, *best = NULL;
+	size_t i;
+
+	for (p = ev->profiles; p != NULL && type != NULL; p = p->next) {
+		for (i = 0; p->profile != NULL && i < p->profile->ntypes; i++)
+			if (strcmp(p->profile->types[i].type, type) == 0)
+				break;
+		if (p->profile == NULL || i == p->profile->ntypes)
+			continue;
+		if (best == NULL || evidence_taken(p) > evidence_taken(best) ||
+		    (evidence_taken(p) == evidence_taken(best) &&
+		    strcmp(p->path, best->path) < 0))
+			best = p;
+	}
+	return best;
 }
 
 /* Order lines by file, type, newest profile first, line. */

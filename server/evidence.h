@@ -111,6 +111,17 @@ const struct evidence_line *evidence_file_lines(const struct evidence *ev,
 const struct evidence_line *evidence_file_growth(const struct evidence *ev,
     const char *file, size_t *n);
 
+/* Return the profile listed for path (canonical), or NULL. */
+struct evidence_profile *evidence_find(const struct evidence *ev,
+    const char *path);
+
+/*
+ * Return the newest loaded profile (taken last, as the index orders them)
+ * that has sample type type, or NULL.
+ */
+const struct evidence_profile *evidence_newest(const struct evidence *ev,
+    const char *type);
+
 /* Return the sample types present, preferred first (new reference). */
 json_t *evidence_types(const struct evidence *ev);
 

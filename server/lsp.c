@@ -35,6 +35,7 @@ static const struct lsp_method lsp_methods[] = {
 	{ "textDocument/codeAction", lsp_code_action, LSP_REQUEST,
 	    "codeActionProvider" },
 	{ "heaplens/lineCosts", lsp_line_costs, LSP_REQUEST, NULL },
+	{ "heaplens/flameGraph", lsp_flame_graph, LSP_REQUEST, NULL },
 	{ "heaplens/status", lsp_status, LSP_REQUEST, NULL },
 	{ "heaplens/document", lsp_document, LSP_REQUEST, NULL },
 };

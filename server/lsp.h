@@ -76,6 +76,9 @@ void lsp_evidence_changed(struct session *s);
 /* Publish one file's diagnostics (evidence and leak findings). */
 void lsp_publish_file(struct session *s, const char *file);
 
+/* heaplens/flameGraph (lsp-flame.c). */
+lsp_handler lsp_flame_graph;
+
 /* Leak checks on open documents (lsp-check.c). */
 /* Run the leak checks on an open Go document and publish the result. */
 void lsp_check_document(struct session *s, struct document *d);

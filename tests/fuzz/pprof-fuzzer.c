@@ -1,8 +1,8 @@
 /*
- * pprof-fuzzer.c - libFuzzer target for the pprof reader and the per-line
- * aggregation: the input goes through pprof_parse() as it is and gzipped,
- * and whatever parses is checked field by field and through lines_compute()
- * for every sample type.
+ * pprof-fuzzer.c - libFuzzer target for the pprof reader, the per-line
+ * aggregation and the call tree: the input goes through pprof_parse() as it
+ * is and gzipped, and whatever parses is checked field by field and through
+ * lines_compute() and flame_compute() for every sample type.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 
 #include <zlib.h>
 
+#include "analyzers/flame.h"
 #include "analyzers/lines.h"
 #include "analyzers/pprof.h"
 #include "protocol/util.h"
@@ -185,6 +186,92 @@ pprof_fuzz_lines(const struct pprof_profile *p, int t)
 	lines_release(&r);
 }
 
+/* Check that pruning leaves a tree of at most 4 nodes, all reachable. */
+static void
+pprof_fuzz_prune(struct flame_tree *t)
+{
+	unsigned char *seen = xcalloc(t->nnodes, 1);
+	const struct flame_node *n;
+	size_t i, k, reached = 0;
+
+	flame_prune(t, 4);
+	seen[0] = 1;
+	for (i = 0; i < t->nnodes; i++) {
+		n = &t->nodes[i];
+		if (!seen[i])
+			continue;
+		reached++;
+		for (k = 0; k < n->nchildren; k++) {
+			if (n->children[k]->parent != n ||
+			    n->children[k] <= n)
+				abort();
+			seen[n->children[k] - t->nodes] = 1;
+		}
+	}
+	if (reached > 4 || reached != t->nnodes - t->pruned)
+		abort();
+	free(seen);
+}
+
+/*
+ * Check flame_compute() on sample type t: every node worth its self and
+ * its children (wrapping, as the sums are), children sorted, depths
+ * bounded, the root worth every sample; against itself, an empty tree.
+ * A focus on the first function keeps a tree as well formed.
+ */
+static void
+pprof_fuzz_flame(const struct pprof_profile *p, int t)
+{
+	struct flame_options o;
+	struct flame_tree tree;
+	const struct flame_node *n, *c;
+	uint64_t sum, all = 0;
+	size_t i, k, pass;
+
+	for (i = 0; i < p->nsamples; i++)
+		all += (uint64_t)p->values[i * p->ntypes + (size_t)t];
+	memset(&o, 0, sizeof o);
+	for (pass = 0; pass < 3; pass++) {
+		if (pass == 1) {
+			o.base = p;
+			o.base_index = t;
+		} else if (pass == 2) {
+			o.base = NULL;
+			o.focus = p->nfunctions > 1 ? p->functions[1].name : "x";
+		}
+		flame_compute(p, t, &o, &tree);
+		if (tree.nnodes == 0 || tree.root != &tree.nodes[0] ||
+		    tree.total != frames_total(p, t))
+			abort();
+		if (pass == 0 && (uint64_t)tree.root->value != all)
+			abort();
+		if (pass == 1 && (tree.root->value != 0 ||
+		    tree.root->nchildren != 0))
+			abort();
+		for (i = 0; i < tree.nnodes; i++) {
+			n = &tree.nodes[i];
+			if (n->name == NULL || n->file == NULL ||
+			    n->depth > FLAME_MAX_DEPTH)
+				abort();
+			sum = (uint64_t)n->self;
+			for (k = 0; k < n->nchildren; k++) {
+				c = n->children[k];
+				if (c->depth != n->depth + 1 || (k > 0 &&
+				    (c->value > n->children[k - 1]->value ||
+				    (c->value == n->children[k - 1]->value &&
+				    strcmp(c->name, n->children[k - 1]->name)
+				    <= 0))))
+					abort();
+				sum += (uint64_t)c->value;
+			}
+			if (sum != (uint64_t)n->value)
+				abort();
+		}
+		pprof_fuzz_prune(&tree);
+		flame_release(&tree);
+	}
+}
+
 /* Check pprof_sample_index() on the default, every name and some junk. */
 static void
 pprof_fuzz_index(const struct pprof_profile *p)
@@ -285,8 +372,10 @@ pprof_fuzz_parse(const uint8_t *data, size_t size, char **cause)
 		abort();
 	pprof_fuzz_check(p);
 	pprof_fuzz_index(p);
-	for (t = 0; t < p->ntypes; t++)
+	for (t = 0; t < p->ntypes; t++) {
 		pprof_fuzz_lines(p, (int)t);
+		pprof_fuzz_flame(p, (int)t);
+	}
 	return p;
 }
 

@@ -16,190 +16,10 @@
 
 #include "analyzers/lines.h"
 #include "analyzers/pprof.h"
+#include "pb.h"
 #include "profile.pb-c.h"
 #include "unit.h"
 
-#define PB_MAX 128
-
-/*
- * A profile under construction: the protobuf-c message and the storage its
- * pointers lead to, so that tests can tweak any field before packing.
- */
-struct pb {
-	Perftools__Profiles__Profile msg;
-	Perftools__Profiles__ValueType types[PB_MAX], *typev[PB_MAX];
-	Perftools__Profiles__ValueType period_type;
-	Perftools__Profiles__Function fns[PB_MAX], *fnv[PB_MAX];
-	Perftools__Profiles__Location locs[PB_MAX], *locv[PB_MAX];
-	Perftools__Profiles__Line lines[PB_MAX], *linev[PB_MAX];
-	size_t nlines;
-	Perftools__Profiles__Sample samples[PB_MAX], *samplev[PB_MAX];
-	uint64_t ids[PB_MAX * 8];
-	size_t nids;
-	int64_t values[PB_MAX * 8];
-	size_t nvalues;
-	char *strings[PB_MAX];
-};
-
-/* A list literal and its length, for the pb_* calls. */
-#define U64S(...) (const uint64_t[]){ __VA_ARGS__ }, \
-	ARRAY_SIZE(((const uint64_t[]){ __VA_ARGS__ }))
-#define I64S(...) (const int64_t[]){ __VA_ARGS__ }, \
-	ARRAY_SIZE(((const int64_t[]){ __VA_ARGS__ }))
-
-/* Start an empty profile whose string table holds "". */
-static struct pb *
-pb_new(void)
-{
-	struct pb *b = xcalloc(1, sizeof *b);
-
-	perftools__profiles__profile__init(&b->msg);
-	b->msg.sample_type = b->typev;
-	b->msg.function = b->fnv;
-	b->msg.location = b->locv;
-	b->msg.sample = b->samplev;
-	b->msg.string_table = b->strings;
-	b->strings[b->msg.n_string_table++] = (char *)"";
-	return b;
-}
-
-/* Return the string table index of s, adding it when new. */
-static int64_t
-pb_str(struct pb *b, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < b->msg.n_string_table; i++)
-		if (strcmp(b->strings[i], s) == 0)
-			return (int64_t)i;
-	if (b->msg.n_string_table == PB_MAX)
-		abort();
-	b->strings[b->msg.n_string_table] = (char *)s;
-	return (int64_t)b->msg.n_string_table++;
-}
-
-/* Add a sample type. */
-static void
-pb_type(struct pb *b, const char *type, const char *unit)
-{
-	Perftools__Profiles__ValueType *t = &b->types[b->msg.n_sample_type];
-
-	perftools__profiles__value_type__init(t);
-	t->type = pb_str(b, type);
-	t->unit = pb_str(b, unit);
-	b->typev[b->msg.n_sample_type++] = t;
-}
-
-/* Add a function. */
-static void
-pb_function(struct pb *b, uint64_t id, const char *name, const char *system,
-    const char *file, int64_t start)
-{
-	Perftools__Profiles__Function *f = &b->fns[b->msg.n_function];
-
-	perftools__profiles__function__init(f);
-	f->id = id;
-	f->name = pb_str(b, name);
-	f->system_name = pb_str(b, system);
-	f->filename = pb_str(b, file);
-	f->start_line = start;
-	b->fnv[b->msg.n_function++] = f;
-}
-
-/* Add a location; fl holds (function id, line) pairs, innermost first. */
-static void
-pb_location(struct pb *b, uint64_t id, uint64_t address, const int64_t *fl,
-    size_t n)
-{
-	Perftools__Profiles__Location *l = &b->locs[b->msg.n_location];
-	size_t i;
-
-	perftools__profiles__location__init(l);
-	l->id = id;
-	l->address = address;
-	l->line = &b->linev[b->nlines];
-	for (i = 0; i + 1 < n; i += 2) {
-		perftools__profiles__line__init(&b->lines[b->nlines]);
-		b->lines[b->nlines].function_id = (uint64_t)fl[i];
-		b->lines[b->nlines].line = fl[i + 1];
-		b->linev[b->nlines] = &b->lines[b->nlines];
-		b->nlines++;
-		l->n_line++;
-	}
-	b->locv[b->msg.n_location++] = l;
-}
-
-/* Add a sample: location ids leaf first, then one value per type. */
-static void
-pb_sample(struct pb *b, const uint64_t *locs, size_t nlocs,
-    const int64_t *values, size_t nvalues)
-{
-	Perftools__Profiles__Sample *s = &b->samples[b->msg.n_sample];
-
-	perftools__profiles__sample__init(s);
-	s->location_id = &b->ids[b->nids];
-	s->n_location_id = nlocs;
-	if (nlocs > 0)
-		memcpy(s->location_id, locs, nlocs * sizeof *locs);
-	b->nids += nlocs;
-	s->value = &b->values[b->nvalues];
-	s->n_value = nvalues;
-	memcpy(s->value, values, nvalues * sizeof *values);
-	b->nvalues += nvalues;
-	b->samplev[b->msg.n_sample++] = s;
-}
-
-/* Pack the profile into a new buffer of *len bytes. */
-static uint8_t *
-pb_pack(struct pb *b, size_t *len)
-{
-	uint8_t *out;
-
-	*len = perftools__profiles__profile__get_packed_size(&b->msg);
-	out = xmalloc(*len + 1);
-	if (perftools__profiles__profile__pack(&b->msg, out) != *len)
-		abort();
-	return out;
-}
-
-/*
- * The main test profile: two sample types, a location with an inlined
- * frame, a recursive stack, a location without lines, a sample without
- * locations, a zero and a negative value. Ids are not in file order.
- */
-static struct pb *
-pb_main(void)
-{
-	struct pb *b = pb_new();
-
-	pb_type(b, "alloc_objects", "count");
-	pb_type(b, "alloc_space", "bytes");
-	perftools__profiles__value_type__init(&b->period_type);
-	b->period_type.type = pb_str(b, "space");
-	b->period_type.unit = pb_str(b, "bytes");
-	b->msg.period_type = &b->period_type;
-	b->msg.period = 524288;
-	b->msg.time_nanos = 1700000000123;
-	b->msg.duration_nanos = 5000000000;
-	pb_function(b, 3, "main.leaf", "main.leaf.sys", "main.go", 10);
-	pb_function(b, 1, "main.inl", "main.inl", "main.go", 20);
-	pb_function(b, 2, "main.rec", "main.rec", "main.go", 30);
-	pb_function(b, 5, "main.main", "main.main", "main.go", 40);
-	pb_function(b, 4, "runtime.main", "runtime.main", "runtime.go", 240);
-	pb_location(b, 10, 0x1000, I64S(3, 12, 1, 22));
-	pb_location(b, 20, 0x2000, I64S(2, 33));
-	pb_location(b, 30, 0x2100, I64S(2, 35));
-	pb_location(b, 40, 0x3000, I64S(5, 44));
-	pb_location(b, 50, 0x4000, NULL, 0);
-	pb_location(b, 60, 0x5000, I64S(4, 250));
-	pb_sample(b, U64S(10, 20, 30, 30, 40, 60), I64S(1, 100));
-	pb_sample(b, U64S(20, 30, 20, 40, 60), I64S(2, 50));
-	pb_sample(b, U64S(50, 40, 60), I64S(3, 30));
-	pb_sample(b, U64S(10, 40), I64S(4, 0));
-	pb_sample(b, NULL, 0, I64S(5, 7));
-	pb_sample(b, U64S(60), I64S(0, -20));
-	return b;
-}
 
 /* What pprof_dump() prints for pb_main(). */
 static const char main_dump[] =
@@ -326,34 +146,6 @@ lines_text(const struct pprof_profile *p, int index,
 	return s;
 }
 
-/* Parse a copy of exactly len bytes, so that over-reads are caught. */
-static struct pprof_profile *
-parse_copy(const void *data, size_t len, size_t max_bytes, char **cause)
-{
-	struct pprof_profile *p;
-	void *copy = xmalloc(len ? len : 1);
-
-	if (len > 0)
-		memcpy(copy, data, len);
-	p = pprof_parse(copy, len, "t.pb", max_bytes, cause);
-	free(copy);
-	return p;
-}
-
-/* Pack and parse b; free b. */
-static struct pprof_profile *
-pb_parse(struct pb *b, char **cause)
-{
-	struct pprof_profile *p;
-	uint8_t *data;
-	size_t len;
-
-	data = pb_pack(b, &len);
-	p = parse_copy(data, len, 1 << 20, cause);
-	free(data);
-	free(b);
-	return p;
-}
 
 /* Check b is refused with a cause naming the file and containing want. */
 static void
@@ -727,9 +519,9 @@ test_gzip_plain(void)
 
 	plain = pb_pack(pb, &len);
 	free(pb);
-	p = parse_copy(plain, len, 1 << 20, &cause);
+	p = pb_parse_copy(plain, len, 1 << 20, &cause);
 	z1 = gz(plain, len, 9, &n1);
-	q = parse_copy(z1, n1, 1 << 20, &cause);
+	q = pb_parse_copy(z1, n1, 1 << 20, &cause);
 	if (!CHECK(p != NULL && q != NULL)) {
 		unit_note("%s", cause);
 		goto out;
@@ -749,7 +541,7 @@ test_gzip_plain(void)
 		cat = xmalloc(n1 + n2);
 		memcpy(cat, z1, n1);
 		memcpy(cat + n1, z2, n2);
-		q = parse_copy(cat, n1 + n2, 1 << 20, &cause);
+		q = pb_parse_copy(cat, n1 + n2, 1 << 20, &cause);
 		if (CHECK(q != NULL)) {
 			b = pprof_dump(q);
 			CHECK_STR_EQ(b, a);
@@ -787,7 +579,7 @@ test_gzip_empty_members(void)
 	memcpy(cat, z0, n0);
 	memcpy(cat + n0, z1, n1);
 	memcpy(cat + n0 + n1, z0, n0);
-	p = parse_copy(cat, 2 * n0 + n1, 1 << 20, &cause);
+	p = pb_parse_copy(cat, 2 * n0 + n1, 1 << 20, &cause);
 	if (CHECK(p != NULL)) {
 		dump = pprof_dump(p);
 		CHECK_STR_EQ(dump, main_dump);
@@ -795,7 +587,7 @@ test_gzip_empty_members(void)
 	}
 	pprof_free(p);
 	/* Only an empty member: an empty profile. */
-	p = parse_copy(z0, n0, 1 << 20, &cause);
+	p = pb_parse_copy(z0, n0, 1 << 20, &cause);
 	CHECK_NULL(p);
 	CHECK_STR_EQ(cause, "t.pb: not a valid pprof profile: empty profile");
 	pprof_free(p);
@@ -1131,7 +923,7 @@ test_unpacked_fields(void)
 		buf_reset(&data);
 		put_main_samples(&data, b, how);
 		buf_add(&data, rest, len);
-		p = parse_copy(data.data, data.len, 1 << 20, &cause);
+		p = pb_parse_copy(data.data, data.len, 1 << 20, &cause);
 		if (!CHECK(p != NULL)) {
 			unit_note("encoding %d: %s", how, cause);
 			continue;
@@ -1146,14 +938,14 @@ test_unpacked_fields(void)
 	buf_reset(&data);
 	buf_add(&data, rest, len);
 	buf_adds(&data, "\x12\x05\x0a\x01\x8a\x10\x01");
-	p = parse_copy(data.data, data.len, 1 << 20, &cause);
+	p = pb_parse_copy(data.data, data.len, 1 << 20, &cause);
 	CHECK_NULL(p);
 	CHECK_STR_CONTAINS(cause, "truncated packed field in a sample");
 	/* Fixed32 where the schema says varint. */
 	buf_reset(&data);
 	buf_add(&data, rest, len);
 	buf_add(&data, "\x12\x05\x0d\x0a\x00\x00\x00", 7);
-	p = parse_copy(data.data, data.len, 1 << 20, &cause);
+	p = pb_parse_copy(data.data, data.len, 1 << 20, &cause);
 	CHECK_NULL(p);
 	CHECK_STR_CONTAINS(cause, "sample field 1 has wire type 5");
 	free(cause);
@@ -1184,7 +976,7 @@ test_empty_and_unknown(void)
 	buf_add(&data, plain, len);
 	buf_add(&data, "\x68\x05\x99\x06\x01\x02\x03\x04\x05\x06\x07\x08"
 	    "\xa5\x06\x01\x02\x03\x04", 18);
-	p = parse_copy(data.data, data.len, 1 << 20, &cause);
+	p = pb_parse_copy(data.data, data.len, 1 << 20, &cause);
 	if (CHECK(p != NULL)) {
 		dump = pprof_dump(p);
 		CHECK_STR_EQ(dump, main_dump);
@@ -1197,28 +989,28 @@ test_empty_and_unknown(void)
 	buf_reset(&data);
 	buf_add(&data, plain, len);
 	buf_adds(&data, "\x7b");
-	p = parse_copy(data.data, data.len, 1 << 20, &cause);
+	p = pb_parse_copy(data.data, data.len, 1 << 20, &cause);
 	CHECK_NULL(p);
 	CHECK_STR_CONTAINS(cause, "invalid wire type 3 in field 15");
 	/* Field number 0. */
 	buf_reset(&data);
 	buf_add(&data, plain, len);
 	buf_add(&data, "\x00\x01", 2);
-	p = parse_copy(data.data, data.len, 1 << 20, &cause);
+	p = pb_parse_copy(data.data, data.len, 1 << 20, &cause);
 	CHECK_NULL(p);
 	CHECK_STR_CONTAINS(cause, "invalid field number 0");
 	/* A malformed location message. */
 	buf_reset(&data);
 	buf_add(&data, plain, len);
 	buf_adds(&data, "\x22\x02\x08\xff");
-	p = parse_copy(data.data, data.len, 1 << 20, &cause);
+	p = pb_parse_copy(data.data, data.len, 1 << 20, &cause);
 	CHECK_NULL(p);
 	CHECK_STR_CONTAINS(cause, "malformed message in field 4");
 	/* An 11-byte varint. */
 	buf_reset(&data);
 	buf_add(&data, plain, len);
 	buf_add(&data, "\x48\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 12);
-	p = parse_copy(data.data, data.len, 1 << 20, &cause);
+	p = pb_parse_copy(data.data, data.len, 1 << 20, &cause);
 	CHECK_NULL(p);
 	CHECK_STR_CONTAINS(cause, "truncated varint in field 9");
 	free(cause);
@@ -1279,7 +1071,7 @@ test_garbage(void)
 		}
 		free(cause);
 		cause = NULL;
-		p = parse_copy(data, len, 1 << 16, &cause);
+		p = pb_parse_copy(data, len, 1 << 16, &cause);
 		if (p == NULL) {
 			failed++;
 			if (cause != NULL && strncmp(cause, prefix,
@@ -1311,7 +1103,7 @@ test_truncated_plain(void)
 	for (k = 0; k < len; k++) {
 		free(cause);
 		cause = NULL;
-		p = parse_copy(plain, k, 1 << 20, &cause);
+		p = pb_parse_copy(plain, k, 1 << 20, &cause);
 		if (p == NULL) {
 			failed++;
 			if (cause != NULL && strstr(cause, "t.pb: not a valid "
@@ -1353,7 +1145,7 @@ test_truncated_gzip(void)
 	free(b);
 	z = gz(plain, len, 9, &n);
 	for (k = 2; k < n; k++) {
-		p = parse_copy(z, k, 1 << 20, &cause);
+		p = pb_parse_copy(z, k, 1 << 20, &cause);
 		if (p != NULL || cause == NULL || strcmp(cause, "t.pb: not a "
 		    "valid pprof profile: truncated gzip data") != 0) {
 			if (bad++ < 5)
@@ -1385,26 +1177,26 @@ test_corrupt_gzip(void)
 	/* A reserved block type in the first block: corrupt at once. */
 	orig = z[10];
 	z[10] |= 0x06;
-	p = parse_copy(z, n, 1 << 20, &cause);
+	p = pb_parse_copy(z, n, 1 << 20, &cause);
 	CHECK_NULL(p);
 	CHECK_STR_CONTAINS(cause, "t.pb: not a valid pprof profile: corrupt "
 	    "gzip data: invalid block type");
 	z[10] = orig;
 	/* The CRC and the length in the trailer. */
 	z[n - 8] ^= 1;
-	p = parse_copy(z, n, 1 << 20, &cause);
+	p = pb_parse_copy(z, n, 1 << 20, &cause);
 	CHECK_NULL(p);
 	CHECK_STR_CONTAINS(cause, "corrupt gzip data: incorrect data check");
 	z[n - 8] ^= 1;
 	z[n - 2] ^= 1;
-	p = parse_copy(z, n, 1 << 20, &cause);
+	p = pb_parse_copy(z, n, 1 << 20, &cause);
 	CHECK_NULL(p);
 	CHECK_STR_CONTAINS(cause, "corrupt gzip data: incorrect length check");
 	z[n - 2] ^= 1;
 	/* Every byte flipped in turn: never parsed, never a crash. */
 	for (k = 10; k < n; k++) {
 		z[k] ^= 0xff;
-		p = parse_copy(z, n, 1 << 20, &cause);
+		p = pb_parse_copy(z, n, 1 << 20, &cause);
 		z[k] ^= 0xff;
 		if (p != NULL)
 			other++;
@@ -1421,7 +1213,7 @@ test_corrupt_gzip(void)
 	/* Trailing garbage after the member. */
 	z = xrealloc(z, n + 4);
 	memcpy(z + n, "junk", 4);
-	p = parse_copy(z, n + 4, 1 << 20, &cause);
+	p = pb_parse_copy(z, n + 4, 1 << 20, &cause);
 	CHECK_NULL(p);
 	CHECK_STR_CONTAINS(cause, "corrupt gzip data");
 	free(cause);
@@ -1457,7 +1249,7 @@ test_size_limits(void)
 	bomb_len = zs.total_out;
 	deflateEnd(&zs);
 	CHECK(bomb_len < 100000);
-	p = parse_copy(bomb, bomb_len, 1 << 20, &cause);
+	p = pb_parse_copy(bomb, bomb_len, 1 << 20, &cause);
 	CHECK_NULL(p);
 	CHECK_STR_EQ(cause, "t.pb: not a valid pprof profile: decompressed "
 	    "size exceeds the limit of 1048576 bytes (maxProfileBytes)");
@@ -1466,18 +1258,18 @@ test_size_limits(void)
 
 	plain = pb_pack(b, &len);
 	free(b);
-	p = parse_copy(plain, len, len - 1, &cause);
+	p = pb_parse_copy(plain, len, len - 1, &cause);
 	CHECK_NULL(p);
 	CHECK_STR_CONTAINS(cause, "t.pb: not a valid pprof profile: ");
 	CHECK_STR_CONTAINS(cause, "exceeds the limit");
-	p = parse_copy(plain, len, len, &cause);
+	p = pb_parse_copy(plain, len, len, &cause);
 	CHECK(p != NULL);
 	pprof_free(p);
 	z = gz(plain, len, 9, &n);
-	p = parse_copy(z, n, len - 1, &cause);
+	p = pb_parse_copy(z, n, len - 1, &cause);
 	CHECK_NULL(p);
 	CHECK_STR_CONTAINS(cause, "exceeds the limit");
-	p = parse_copy(z, n, len, &cause);
+	p = pb_parse_copy(z, n, len, &cause);
 	CHECK(p != NULL);
 	pprof_free(p);
 	free(cause);
