@@ -27,6 +27,7 @@ static const struct {
 	{ "leakfix", leakfix_tests },
 	{ "leakline", leakline_tests },
 	{ "leakmemo", leakmemo_tests },
+	{ "flamehtml", flamehtml_tests },
 };
 
 static struct buf unit_log = BUF_INIT;	/* the current test's failures */
