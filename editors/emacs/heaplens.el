@@ -259,8 +259,10 @@ the directory of the nearest go.mod, else `default-directory'."
 (defun heaplens--uri-to-path (uri)
   "Return the local file name a file URI names, or nil."
   (when (and (stringp uri) (string-prefix-p "file://" uri))
-    (let ((path (url-unhex-string (substring uri 7) t)))
-      (decode-coding-string (string-to-unibyte path) 'utf-8))))
+    ;; Unescape bytes, then read them as UTF-8 (raw UTF-8 included).
+    (decode-coding-string
+     (url-unhex-string (encode-coding-string (substring uri 7) 'utf-8) t)
+     'utf-8)))
 
 (defun heaplens--file-key (path)
   "Return the name PATH is known by in a connection's tables."
@@ -383,7 +385,8 @@ one for this buffer's root when there is none."
           (setq heaplens--connection nil))))
     (setf (heaplens--buffers conn) nil)
     (unless (heaplens--shutting-down conn)
-      (message "heaplens: the server for %s exited (%s); see the buffer %s"
+      (message "heaplens: the server for %s exited (%s); see the buffer %s, \
+M-x heaplens-restart starts it again"
                (abbreviate-file-name root)
                (string-trim (format "%s" (process-exit-status
                                           (jsonrpc--process conn))))
@@ -641,7 +644,7 @@ Errors from the server are `user-error's carrying its message."
   "The function Flymake gave `heaplens-flymake' to report with.")
 
 (defun heaplens--publish (conn params)
-  "Keep the diagnostics PARAMS publishes and show them where open."
+  "Keep the diagnostics PARAMS from CONN publishes; show them where open."
   (let* ((path (heaplens--uri-to-path (plist-get params :uri)))
          (key (and path (heaplens--file-key path))))
     (when key
@@ -1049,6 +1052,8 @@ into it, each frame a button that visits its source line."
 Interactively, choose among the types of the loaded profiles."
   (interactive
    (let* ((types (heaplens--sample-types (heaplens--current-connection t))))
+     (unless (car types)
+       (user-error "heaplens: no profile is loaded (see M-x heaplens-status)"))
      (list (completing-read (format "Sample type (now %s): " (cdr types))
                             (car types) nil t))))
   (let ((result (heaplens--execute "heaplens.selectSampleIndex" name)))
@@ -1175,11 +1180,21 @@ Interactively, choose among the types of the loaded profiles."
       (jsonrpc-shutdown conn))))
 
 (defun heaplens-restart ()
-  "Restart the server of this buffer's project; its buffers rejoin it."
+  "Restart the server of this buffer's project; its buffers rejoin it.
+When no server runs (it exited), restart the servers of every buffer
+whose `heaplens-mode' lost its server."
   (interactive)
-  (let* ((conn (heaplens--current-connection))
-         (buffers (heaplens--buffers conn)))
-    (heaplens-shutdown conn)
+  (let* ((conn (ignore-errors (heaplens--current-connection)))
+         (buffers (if conn
+                      (heaplens--buffers conn)
+                    (cl-remove-if-not
+                     (lambda (buffer)
+                       (with-current-buffer buffer
+                         (and heaplens-mode
+                              (not (heaplens--live-p heaplens--connection)))))
+                     (buffer-list)))))
+    (when conn
+      (heaplens-shutdown conn))
     (dolist (buffer buffers)
       (when (buffer-live-p buffer)
         (with-current-buffer buffer
@@ -1301,7 +1316,8 @@ its value, a bar, and where in it most of the value was spent.
             (make-string (- heaplens-flame-bar-width n) ?\s))))
 
 (defun heaplens-flame--insert-node (node path depth total unit)
-  "Insert the row of NODE at PATH and DEPTH, then its shown children."
+  "Insert the row of NODE at PATH and DEPTH, then its shown children.
+TOTAL is the root's value, UNIT the unit of values."
   (let* ((value (plist-get node :value))
          (self (plist-get node :self))
          (children (plist-get node :children))

@@ -174,14 +174,18 @@ with the same sample type (default: the profile's)."
       (hlt-check "this Emacs's jsonrpc is at least the required one"
                  (version-list-<= version have)
                  (format "required %S, have %S" version have))))
-  (require 'autoload)
-  (let ((generated-autoload-file (expand-file-name "heaplens-autoloads.el"
-                                                   hlt-lisp))
-        (backup-inhibited t))
-    (with-no-warnings
-      (update-file-autoloads (expand-file-name "heaplens.el" hlt-lisp) t
-                             generated-autoload-file))
-    (load generated-autoload-file nil t))
+  ;; Installed as a user would from the file (no archives: jsonrpc is
+  ;; built in), into the scratch HOME.
+  (setq package-user-dir (expand-file-name "elpa" (getenv "HOME"))
+        package-archives nil)
+  (package-initialize)
+  (let ((inhibit-message t))
+    (package-install-file (expand-file-name "heaplens.el" hlt-lisp)))
+  (hlt-check "package-install-file installs it with no archive at hand"
+             (and (package-installed-p 'heaplens)
+                  (not (featurep 'heaplens)))
+             (format "installed %S, loaded %S" (package-installed-p 'heaplens)
+                     (featurep 'heaplens)))
   (hlt-check "autoloads: the commands load the package on demand"
              (cl-every (lambda (f) (autoloadp (symbol-function f)))
                        '(heaplens-mode heaplens-flame heaplens-describe-line
@@ -191,10 +195,13 @@ with the same sample type (default: the profile's)."
              (format "%S" (cl-remove-if
                            (lambda (f) (autoloadp (symbol-function f)))
                            '(heaplens-mode heaplens-flame heaplens-status))))
-  (load (expand-file-name "heaplens.elc" hlt-lisp) nil t)
-  (hlt-check "the byte-compiled package loads without lsp-mode"
+  (require 'heaplens)
+  (hlt-check "the installed, byte-compiled package loads without lsp-mode"
              (and (featurep 'heaplens) (not (featurep 'lsp-mode))
-                  (not (autoloadp (symbol-function 'heaplens-mode))))))
+                  (not (autoloadp (symbol-function 'heaplens-mode)))
+                  (string-prefix-p package-user-dir (symbol-file 'heaplens-mode))
+                  (string-suffix-p ".elc" (symbol-file 'heaplens-mode)))
+             (format "%S" (symbol-file 'heaplens-mode))))
 
 (defun hlt-open-main ()
   "Visit escapes/main.go with heaplens-mode (and eglot, when it can run).
@@ -498,6 +505,15 @@ Return the buffer."
                            (hlt-overlays buffer 'cost))))
       (heaplens-select-sample-index (nth 3 costs-before))
       (hlt-wait (lambda () (equal (heaplens--sample-index conn) (nth 3 costs-before))))
+      ;; A lens's command (what clicking it does): the next sample type.
+      (let ((lens (car (overlay-get (car (hlt-overlays buffer 'lens)) 'heaplens-lenses))))
+        (heaplens--run-lens lens)
+        (hlt-check "clicking a lens shows the next sample type"
+                   (hlt-wait (lambda () (not (equal (heaplens--sample-index conn)
+                                                    (nth 3 costs-before)))))
+                   (format "%S" (plist-get lens :command))))
+      (heaplens-select-sample-index (nth 3 costs-before))
+      (hlt-wait (lambda () (equal (heaplens--sample-index conn) (nth 3 costs-before))))
       (heaplens-load-profile (expand-file-name "artefacts/escapes/cpu.pb.gz" hlt-ws))
       (heaplens-set-base (expand-file-name "artefacts/escapes/heap.pb.gz" hlt-ws))
       (let ((status (heaplens-status)))
@@ -520,6 +536,25 @@ Return the buffer."
                  (not (seq-find (lambda (i) (equal (plist-get i :role) "base"))
                                 (plist-get (heaplens-status) :inputs)))
                  "still a base"))))
+
+(defun hlt-check-restart (buffer)
+  "A server that dies is cleaned up after, and heaplens-restart brings it back."
+  (with-current-buffer buffer
+    (let ((conn heaplens--connection))
+      (delete-process (jsonrpc--process conn))
+      (hlt-wait (lambda () (null heaplens--connection)))
+      (hlt-check "a server that dies: its buffers let go of it and of its overlays"
+                 (and (null heaplens--connection)
+                      (null (hlt-overlays buffer 'cost))
+                      (null (hlt-heaplens-diagnostics buffer))
+                      (equal (heaplens--lighter) " heaplens:off"))
+                 (format "connection %S" heaplens--connection))
+      (heaplens-restart)
+      (hlt-check "heaplens-restart: a new server, and the line costs come back"
+                 (and (heaplens--live-p heaplens--connection)
+                      (not (eq heaplens--connection conn))
+                      (hlt-wait (lambda () (hlt-overlays buffer 'cost))))
+                 "no new server or no costs"))))
 
 (defun hlt-server-text (buffer)
   "Return the text the server holds for BUFFER's document."
@@ -627,7 +662,6 @@ Return the buffer."
   ;; Debian's elpa packages (eglot, go-mode), which -Q leaves out.
   (when (file-directory-p "/usr/share/emacs/site-lisp/elpa")
     (add-to-list 'package-directory-list "/usr/share/emacs/site-lisp/elpa"))
-  (setq package-user-dir (expand-file-name "elpa" (getenv "HOME")))
   (package-initialize)
   (require 'go-mode nil t)
   (setq heaplens-command hlt-command
@@ -656,6 +690,8 @@ Return the buffer."
             (kill-buffer other))
           (hlt-check-flame (hlt-hottest-function)))
         (hlt-check-commands buffer expected)
+        (hlt-check-restart buffer)
+        (setq conn (buffer-local-value 'heaplens--connection buffer))
         (hlt-check-sync buffer)
         (hlt-check-save)
         (with-current-buffer buffer

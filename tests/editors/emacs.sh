@@ -32,8 +32,9 @@ else
 	exit
 fi
 
-# The workspace: a copy of samples/, its root found by its go.mod.
-ws=$TMP/ws
+# The workspace: a copy of samples/, its root found by its go.mod. A space
+# and a non-ASCII letter in its name put URI escaping to work.
+ws="$TMP/work space ü"
 mkdir -p "$ws"
 cp -R "$TOP/samples/." "$ws/"
 ws=$(cd "$ws" && pwd -P)
