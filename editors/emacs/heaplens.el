@@ -203,6 +203,8 @@ servers will report the same diagnostics."
   ((root :initarg :root :reader heaplens--root
          :documentation "The workspace root directory, with a slash.")
    (capabilities :initform nil :accessor heaplens--capabilities)
+   (settings :initarg :settings :accessor heaplens--settings
+             :documentation "The `heaplens-settings' the server was given.")
    (buffers :initform nil :accessor heaplens--buffers
             :documentation "The buffers whose documents are open.")
    (diagnostics :initform (make-hash-table :test #'equal)
@@ -272,8 +274,8 @@ the directory of the nearest go.mod, else `default-directory'."
   "Return non-nil if CONN is a connection whose server still runs."
   (and conn (jsonrpc-running-p conn)))
 
-(defun heaplens--initialize-params (root)
-  "Return the parameters of initialize for a server on ROOT."
+(defun heaplens--initialize-params (root settings)
+  "Return the parameters of initialize for a server on ROOT with SETTINGS."
   (let ((uri (heaplens--path-to-uri root)))
     (list :processId (emacs-pid)
           :clientInfo (list :name "heaplens.el" :version heaplens-version)
@@ -284,7 +286,7 @@ the directory of the nearest go.mod, else `default-directory'."
                         :name (file-name-nondirectory
                                (directory-file-name root))))
           :initializationOptions
-          (list :heaplens (or heaplens-settings heaplens--empty-object))
+          (list :heaplens (or settings heaplens--empty-object))
           :capabilities
           (list :workspace
                 (list :workspaceFolders t
@@ -302,12 +304,29 @@ the directory of the nearest go.mod, else `default-directory'."
                 :window (list :workDoneProgress t)
                 :general (list :positionEncodings ["utf-16"])))))
 
-(defun heaplens--connect (root)
-  "Start a heaplens server on ROOT, initialize it and return it."
-  (let* ((default-directory root)
-         (name (format "heaplens[%s]"
+(defun heaplens--connection-name (root)
+  "Return a name for the connection of ROOT that no live one has."
+  (let* ((base (format "heaplens[%s]"
                        (file-name-nondirectory (directory-file-name root))))
+         (name base)
+         (n 1)
+         taken)
+    (maphash (lambda (_root conn)
+               (when (heaplens--live-p conn)
+                 (push (jsonrpc-name conn) taken)))
+             heaplens--connections)
+    (while (member name taken)
+      (setq n (1+ n)
+            name (format "%s<%d>" base n)))
+    name))
+
+(defun heaplens--connect (root)
+  "Start a heaplens server on ROOT, initialize it and return it.
+The server gets this buffer's `heaplens-settings'."
+  (let* ((default-directory root)
+         (name (heaplens--connection-name root))
          (command (heaplens--command-list))
+         (settings heaplens-settings)
          conn)
     (unless (executable-find (car command))
       (user-error "heaplens: cannot find the program %s (set `heaplens-command')"
@@ -317,6 +336,7 @@ the directory of the nearest go.mod, else `default-directory'."
            'heaplens-connection
            :name name
            :root root
+           :settings settings
            :events-buffer-scrollback-size heaplens-events-buffer-size
            :process
            (lambda ()
@@ -331,7 +351,8 @@ the directory of the nearest go.mod, else `default-directory'."
     (puthash root conn heaplens--connections)
     (condition-case err
         (let ((result (jsonrpc-request conn :initialize
-                                       (heaplens--initialize-params root)
+                                       (heaplens--initialize-params
+                                        root settings)
                                        :timeout heaplens-connect-timeout)))
           (setf (heaplens--capabilities conn) (plist-get result :capabilities))
           (jsonrpc-notify conn :initialized heaplens--empty-object)
@@ -345,7 +366,8 @@ the directory of the nearest go.mod, else `default-directory'."
 
 (defun heaplens--ensure-connection ()
   "Return the live connection for this buffer's root, starting one if needed."
-  (let* ((root (funcall heaplens-root-function))
+  (let* ((root (file-name-as-directory
+                (file-truename (funcall heaplens-root-function))))
          (conn (gethash root heaplens--connections)))
     (if (heaplens--live-p conn)
         conn
@@ -357,11 +379,16 @@ That is the buffer's own, else the one whose root holds
 `default-directory', else the only one running.  With START, start
 one for this buffer's root when there is none."
   (or (and (heaplens--live-p heaplens--connection) heaplens--connection)
-      (let ((dir (expand-file-name default-directory)) found all)
+      (let ((dir (file-name-as-directory (file-truename default-directory)))
+            found all)
+        ;; The innermost root holding the directory.
         (maphash (lambda (root conn)
                    (when (heaplens--live-p conn)
                      (push conn all)
-                     (when (string-prefix-p root dir)
+                     (when (and (string-prefix-p root dir)
+                                (or (null found)
+                                    (> (length root)
+                                       (length (heaplens--root found)))))
                        (setq found conn))))
                  heaplens--connections)
         (or found
@@ -423,7 +450,7 @@ Errors from the server are `user-error's carrying its message."
      nil)
     ('workspace/configuration
      (vconcat (mapcar (lambda (_item)
-                        (or heaplens-settings heaplens--empty-object))
+                        (or (heaplens--settings conn) heaplens--empty-object))
                       (plist-get params :items))))
     ('window/showMessageRequest
      (heaplens--log conn 3 (plist-get params :message))
@@ -1108,6 +1135,7 @@ Interactively, choose among the types of the loaded profiles."
   "Send `heaplens-settings' of this buffer to its server."
   (interactive)
   (let ((conn (heaplens--current-connection)))
+    (setf (heaplens--settings conn) heaplens-settings)
     (jsonrpc-notify conn :workspace/didChangeConfiguration
                     (list :settings
                           (list :heaplens (or heaplens-settings
@@ -1282,10 +1310,15 @@ its value, a bar, and where in it most of the value was spent.
     (setq heaplens-flame--stale nil
           header-line-format nil)
     (condition-case err
-        (setq heaplens-flame--result
-              (jsonrpc-request conn :heaplens/flameGraph (heaplens-flame--params)
-                               :timeout heaplens-request-timeout)
-              heaplens-flame--error nil)
+        ;; The answer nests two levels per frame and stacks may be 256
+        ;; frames deep: over 500 of the default 800 levels of Lisp depth,
+        ;; which the JSON reader counts against.  Leave it room.
+        (let ((max-lisp-eval-depth (max max-lisp-eval-depth 1600)))
+          (setq heaplens-flame--result
+                (jsonrpc-request conn :heaplens/flameGraph
+                                 (heaplens-flame--params)
+                                 :timeout heaplens-request-timeout)
+                heaplens-flame--error nil))
       (jsonrpc-error
        (setq heaplens-flame--result nil
              heaplens-flame--error
@@ -1315,14 +1348,12 @@ its value, a bar, and where in it most of the value was spent.
     (concat (make-string n ?█)
             (make-string (- heaplens-flame-bar-width n) ?\s))))
 
-(defun heaplens-flame--insert-node (node path depth total unit)
-  "Insert the row of NODE at PATH and DEPTH, then its shown children.
-TOTAL is the root's value, UNIT the unit of values."
+(defun heaplens-flame--insert-row (node path depth total unit folded)
+  "Insert the row of NODE at PATH and DEPTH; FOLDED if its children hide.
+TOTAL is the profile's total, UNIT the unit of values."
   (let* ((value (plist-get node :value))
          (self (plist-get node :self))
-         (children (plist-get node :children))
-         (key (heaplens-flame--node-key path))
-         (folded (gethash key heaplens-flame--folded))
+         (leaf (seq-empty-p (plist-get node :children)))
          (location (heaplens-flame--location-text node))
          (start (point)))
     (insert (format "%6.1f%% %10s " (heaplens--percent value total)
@@ -1333,18 +1364,15 @@ TOTAL is the root's value, UNIT the unit of values."
                                (< value 0)))
             " "
             (make-string (* 2 depth) ?\s)
-            (cond ((seq-empty-p children) "  ")
-                  (folded "▸ ")
-                  (t "▾ "))
+            (cond (leaf "  ") (folded "▸ ") (t "▾ "))
             (propertize (plist-get node :name) 'face 'heaplens-flame-name)
-            (if location
-                (concat "  " (propertize location 'face
-                                         'heaplens-flame-location))
-              (if (plist-get node :location) ""
-                (if (= depth 0) ""
-                  (propertize "  (not in the workspace)"
-                              'face 'heaplens-flame-location))))
-            (if (and self (/= self 0) (not (seq-empty-p children)))
+            (cond (location
+                   (concat "  " (propertize location 'face
+                                            'heaplens-flame-location)))
+                  ((= depth 0) "")
+                  (t (propertize "  (not in the workspace)"
+                                 'face 'heaplens-flame-location)))
+            (if (and self (/= self 0) (not leaf))
                 (format "  self %s" (heaplens-flame--format-value self unit))
               "")
             "\n")
@@ -1352,26 +1380,83 @@ TOTAL is the root's value, UNIT the unit of values."
                          (list 'heaplens-flame-node node
                                'heaplens-flame-path path
                                'mouse-face 'highlight
-                               'help-echo "RET: visit, TAB: fold"))
-    (unless folded
-      (let ((hidden 0) (hidden-value 0))
-        (seq-doseq (child children)
-          (if (< (abs (heaplens--percent (plist-get child :value) total))
-                 heaplens-flame-min-percent)
-              (setq hidden (1+ hidden)
-                    hidden-value (+ hidden-value (plist-get child :value)))
-            (heaplens-flame--insert-node
-             child (append path (list (plist-get child :name)))
-             (1+ depth) total unit)))
-        (when (> hidden 0)
-          (insert (propertize
-                   (format "%6.1f%% %10s %s %s  … %d more under %s%%\n"
-                           (heaplens--percent hidden-value total)
-                           (heaplens-flame--format-value hidden-value unit)
-                           (make-string heaplens-flame-bar-width ?\s)
-                           (make-string (* 2 (1+ depth)) ?\s)
-                           hidden heaplens-flame-min-percent)
-                   'face 'shadow)))))))
+                               'help-echo "RET: visit, TAB: fold"))))
+
+(defun heaplens-flame--insert-hidden (count value depth total unit)
+  "Insert the row summing COUNT small nodes worth VALUE at DEPTH.
+TOTAL is the profile's total, UNIT the unit of values."
+  (insert (propertize
+           (format "%6.1f%% %10s %s %s  … %d more under %s%%\n"
+                   (heaplens--percent value total)
+                   (heaplens-flame--format-value value unit)
+                   (make-string heaplens-flame-bar-width ?\s)
+                   (make-string (* 2 depth) ?\s)
+                   count heaplens-flame-min-percent)
+           'face 'shadow)))
+
+(defun heaplens-flame--insert-tree (root total unit)
+  "Insert the rows of the tree ROOT, depth first, heaviest child first.
+Children of folded nodes are left out, and children under
+`heaplens-flame-min-percent' of TOTAL are summed in one row.  A loop,
+not recursion: trees are as deep as the profile's stacks.  UNIT is
+the unit of values."
+  ;; Each item is (node PATH DEPTH) or (hidden COUNT VALUE DEPTH); a
+  ;; path is the list of names from the node up to the root.
+  (let ((stack (list (list 'node root '("root") 0))))
+    (while stack
+      (let ((item (pop stack)))
+        (if (eq (car item) 'hidden)
+            (apply #'heaplens-flame--insert-hidden
+                   (append (cdr item) (list total unit)))
+          (pcase-let* ((`(,_ ,node ,path ,depth) item)
+                       (folded (gethash (heaplens-flame--node-key path)
+                                        heaplens-flame--folded))
+                       (shown nil) (hidden 0) (hidden-value 0))
+            (heaplens-flame--insert-row node path depth total unit folded)
+            (unless folded
+              (seq-doseq (child (plist-get node :children))
+                (if (< (abs (heaplens--percent (plist-get child :value) total))
+                       heaplens-flame-min-percent)
+                    (setq hidden (1+ hidden)
+                          hidden-value (+ hidden-value
+                                          (plist-get child :value)))
+                  (push child shown)))
+              (when (> hidden 0)
+                (push (list 'hidden hidden hidden-value (1+ depth)) stack))
+              ;; SHOWN is reversed, so the heaviest child is pushed last.
+              (dolist (child shown)
+                (push (list 'node child
+                            (cons (plist-get child :name) path)
+                            (1+ depth))
+                      stack)))))))))
+
+(defun heaplens-flame--insert-header (result)
+  "Insert the lines that say what RESULT, a flame tree, is of."
+  (let* ((total (plist-get result :total))
+         (unit (plist-get result :unit))
+         (profile (heaplens--uri-to-path (plist-get result :profile)))
+         (shown (plist-get (plist-get result :root) :value))
+         (cut (plist-get result :cut)))
+    (insert (propertize (format "%s of %s"
+                                (or (plist-get result :sampleIndex)
+                                    "nothing")
+                                (if profile
+                                    (file-name-nondirectory profile)
+                                  "no profile"))
+                        'face 'bold)
+            (format ", total %s" (heaplens-flame--format-value total unit))
+            (if heaplens-flame--focus
+                (format "; through functions matching \"%s\": %s (%.1f%%)"
+                        heaplens-flame--focus
+                        (heaplens-flame--format-value shown unit)
+                        (heaplens--percent shown total))
+              "")
+            (if (and cut (> cut 0))
+                (format "; %d stacks cut at their deepest frames" cut)
+              "")
+            "\n"
+            (propertize "RET visit  o show  TAB fold  f focus  s sample type  \
+g refresh\n\n" 'face 'shadow))))
 
 (defun heaplens-flame--render ()
   "Draw the tree of `heaplens-flame--result', keeping point on its node."
@@ -1389,27 +1474,18 @@ TOTAL is the root's value, UNIT the unit of values."
                 (format "The server answered: %s\n"
                         (cdr heaplens-flame--error)))))
      (result
-      (let ((total (plist-get result :total))
-            (unit (plist-get result :unit))
-            (profile (heaplens--uri-to-path (plist-get result :profile))))
-        (insert (propertize (format "%s of %s" (plist-get result :sampleIndex)
-                                    (if profile
-                                        (file-name-nondirectory profile)
-                                      "no profile"))
-                            'face 'bold)
-                (format ", total %s%s\n"
-                        (heaplens-flame--format-value total unit)
-                        (if heaplens-flame--focus
-                            (format ", through functions matching \"%s\""
-                                    heaplens-flame--focus)
-                          ""))
-                (propertize "RET visit  o show  TAB fold  f focus  s sample \
-type  g refresh\n\n" 'face 'shadow))
-        (if (seq-empty-p (plist-get (plist-get result :root) :children))
-            (insert "Nothing to show: no profile with this sample type is \
-loaded (see M-x heaplens-status).\n")
-          (heaplens-flame--insert-node (plist-get result :root) '("root")
-                                       0 total unit)))))
+      (heaplens-flame--insert-header result)
+      (if (seq-empty-p (plist-get (plist-get result :root) :children))
+          (insert (cond ((null (plist-get result :profile))
+                         "No profile with this sample type is loaded \
+(see M-x heaplens-status).\n")
+                        (heaplens-flame--focus
+                         "No stack passes through a function matching the \
+focus (f with an empty string shows all).\n")
+                        (t "The profile has no samples.\n")))
+        (heaplens-flame--insert-tree (plist-get result :root)
+                                     (plist-get result :total)
+                                     (plist-get result :unit)))))
     (goto-char (point-min))
     (if-let ((pos (and path (heaplens-flame--find-path path))))
         (goto-char pos)

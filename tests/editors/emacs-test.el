@@ -382,6 +382,79 @@ Return the buffer."
     (cl-loop for child across (plist-get node :children)
              thereis (hlt-find-node child name))))
 
+(defun hlt-varint (n)
+  "Return N as a protobuf varint."
+  (let (bytes)
+    (while (>= n 128)
+      (push (logior (logand n 127) 128) bytes)
+      (setq n (ash n -7)))
+    (apply #'unibyte-string (nreverse (cons n bytes)))))
+
+(defun hlt-pb-bytes (field bytes)
+  "Return protobuf FIELD holding BYTES (length-delimited)."
+  (concat (unibyte-string (logior (ash field 3) 2)) (hlt-varint (length bytes)) bytes))
+
+(defun hlt-pb-int (field n)
+  "Return protobuf FIELD holding the integer N."
+  (concat (unibyte-string (ash field 3)) (hlt-varint n)))
+
+(defun hlt-deep-profile (depth)
+  "Return a pprof profile of one stack DEPTH frames deep.
+main.a (deep/main.go:3) and main.b (deep/main.go:4) call each other;
+the sample is 100 bytes of sample type space."
+  (concat
+   (hlt-pb-bytes 1 (concat (hlt-pb-int 1 1) (hlt-pb-int 2 2)))
+   (hlt-pb-bytes 2 (concat (hlt-pb-bytes 1 (mapconcat (lambda (i) (hlt-varint (1+ (% i 2))))
+                                                      (number-sequence 0 (1- depth)) ""))
+                           (hlt-pb-bytes 2 (hlt-varint 100))))
+   (mapconcat (lambda (id)
+                (concat
+                 (hlt-pb-bytes 4 (concat (hlt-pb-int 1 id)
+                                         (hlt-pb-bytes 4 (concat (hlt-pb-int 1 id)
+                                                                 (hlt-pb-int 2 (+ 2 id))))))
+                 (hlt-pb-bytes 5 (concat (hlt-pb-int 1 id) (hlt-pb-int 2 (+ 2 id))
+                                         (hlt-pb-int 4 5)))))
+              '(1 2) "")
+   (mapconcat (lambda (s) (hlt-pb-bytes 6 s))
+              '("" "space" "bytes" "main.a" "main.b" "/build/deep/main.go") "")))
+
+(defun hlt-check-deep-flame ()
+  "A stack deeper than the server keeps (256 frames) draws; RET works at its end."
+  (let ((dir (expand-file-name "deep" hlt-ws))
+        (depth 300))
+    (make-directory dir t)
+    (with-temp-file (expand-file-name "main.go" dir)
+      (insert "package main\n\nfunc a() { b() }\nfunc b() { a() }\n"))
+    (let ((coding-system-for-write 'binary))
+      (write-region (hlt-deep-profile depth) nil (expand-file-name "deep.pb" dir)))
+    (heaplens-load-profile (expand-file-name "deep.pb" dir))
+    (heaplens-flame-select-sample-index "space")
+    (let ((rows 0) (deepest nil))
+      (save-excursion
+        (goto-char (point-min))
+        (while (not (eobp))
+          (when (get-text-property (point) 'heaplens-flame-node)
+            (setq rows (1+ rows) deepest (point)))
+          (forward-line 1)))
+      (hlt-check (format "flame view: a %d-frame stack draws (the root and 256 frames)"
+                         depth)
+                 (and (null heaplens-flame--error) (= rows 257)
+                      (string-match-p "1 stacks cut" (buffer-string)))
+                 (format "error %S, %d rows" heaplens-flame--error rows))
+      (when deepest
+        (goto-char deepest)
+        (let ((window (selected-window))
+              (node (get-text-property (point) 'heaplens-flame-node)))
+          (call-interactively (key-binding (kbd "RET")))
+          (hlt-equal "flame view: RET on the deepest frame lands on its line"
+                     (list (expand-file-name "main.go" dir)
+                           (if (equal (plist-get node :name) "main.a") 3 4))
+                     (list (buffer-file-name (window-buffer (selected-window)))
+                           (with-current-buffer (window-buffer (selected-window))
+                             (line-number-at-pos (window-point)))))
+          (select-window window))))
+    (heaplens-flame-select-sample-index "alloc_space")))
+
 (defun hlt-hottest-function ()
   "Return the function charged with the costliest line of escapes/main.go."
   (let (best)
@@ -463,18 +536,32 @@ Return the buffer."
                                                   :name)
                                        (plist-get child :name)))
                            (format "rows %d, folded %d" rows folded)))))
-          ;; f focuses: the total becomes heaplens flame --focus's.
-          (let ((focus (car (last (split-string function "\\.")))))
+          ;; f focuses: the tree becomes heaplens flame --focus's (the
+          ;; root's value; the total stays the profile's).
+          (let* ((focus (car (last (split-string function "\\."))))
+                 (focused (plist-get (plist-get (hlt-json "flame" "--json" "--focus"
+                                                          focus hlt-profile)
+                                                :root)
+                                     :value)))
             (heaplens-flame-focus focus)
-            (hlt-equal (format "flame view: f %s shows what heaplens flame --focus does"
+            (hlt-check (format "flame view: f %s shows what heaplens flame --focus does"
                                focus)
-                       (plist-get (hlt-json "flame" "--json" "--focus" focus hlt-profile)
-                                  :total)
-                       (plist-get heaplens-flame--result :total))
+                       (and (< focused (plist-get cli :total))
+                            (equal focused (plist-get (plist-get heaplens-flame--result
+                                                                 :root)
+                                                      :value))
+                            (hlt-flame-row function)
+                            (string-match-p (regexp-quote focus)
+                                            (buffer-substring (point-min)
+                                                              (line-end-position 1))))
+                       (format "CLI root %s, view root %s" focused
+                               (plist-get (plist-get heaplens-flame--result :root)
+                                          :value)))
             (heaplens-flame-focus "")
             (hlt-equal "flame view: an empty focus shows everything again"
-                       (plist-get cli :total)
-                       (plist-get heaplens-flame--result :total)))
+                       (plist-get (plist-get cli :root) :value)
+                       (plist-get (plist-get heaplens-flame--result :root) :value)))
+          (hlt-check-deep-flame)
           ;; g refreshes.
           (let ((inhibit-read-only t)) (erase-buffer))
           (call-interactively (key-binding (kbd "g")))
