@@ -1171,12 +1171,14 @@ Interactively, choose among the types of the loaded profiles."
                        (or (heaplens--uri-to-path (plist-get doc :uri)) ""))
                       (plist-get doc :version))))
     (insert (propertize "\nEverything the server said\n" 'face 'bold))
-    (insert (with-temp-buffer
-              (insert (json-serialize status :null-object nil
-                                      :false-object :json-false))
-              (when (fboundp 'json-pretty-print-buffer)
-                (json-pretty-print-buffer))
-              (buffer-string))
+    (insert (if (fboundp 'json-serialize)
+                (with-temp-buffer
+                  (insert (json-serialize status :null-object nil
+                                          :false-object :json-false))
+                  (json-pretty-print-buffer)
+                  (buffer-string))
+              ;; An Emacs built without libjansson.
+              (pp-to-string status))
             "\n")))
 
 ;;;###autoload
