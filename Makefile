@@ -21,7 +21,7 @@ BUILD_PACKAGES = build-essential pkg-config libev-dev libjansson-dev \
 	zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libtree-sitter-dev \
 	libcurl4-openssl-dev golang-github-google-pprof-dev
 TEST_PACKAGES = golang-go valgrind procps jq \
-	neovim emacs-nox elpa-eglot vim vim-ale chromium
+	neovim emacs-nox elpa-eglot elpa-go-mode vim vim-ale gopls chromium
 PACKAGES = $(BUILD_PACKAGES) $(TEST_PACKAGES)
 
 PPROF_PROTO_DIR = /usr/share/gocode/src/github.com/google/pprof/proto
