@@ -57,6 +57,12 @@ jsonrpc_classify(json_t *value, struct jsonrpc_msg *msg, json_t **id_out,
 		if (!json_is_string(method))
 			return set_cause(cause, "\"method\" must be a string");
 		params = json_object_get(value, "params");
+		/*
+		 * JSON-RPC wants params absent, an object or an array;
+		 * jsonrpc.el (eglot) sends null for none: taken as absent.
+		 */
+		if (json_is_null(params))
+			params = NULL;
 		if (params != NULL && !json_is_object(params) &&
 		    !json_is_array(params))
 			return set_cause(cause,

@@ -122,6 +122,16 @@ test_classify_request(void)
 	CHECK_NULL(msg.params);
 	json_decref(v);
 
+	/* jsonrpc.el's (eglot's) null params: as if absent. */
+	v = jsonrpc_test_load("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":"
+	    "\"shutdown\",\"params\":null}");
+	if (v == NULL)
+		return;
+	CHECK_INT_EQ(jsonrpc_classify(v, &msg, &id, &cause), 0);
+	CHECK_INT_EQ(msg.kind, JSONRPC_REQUEST);
+	CHECK_NULL(msg.params);
+	json_decref(v);
+
 	v = jsonrpc_test_load("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":"
 	    "\"x\",\"params\":[1,2]}");
 	if (v == NULL)
@@ -257,9 +267,6 @@ test_invalid_method_params(void)
 	    "2");
 	jsonrpc_refuse("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"x\","
 	    "\"params\":3}", "\"params\" must be an object or an array", "2");
-	jsonrpc_refuse("{\"jsonrpc\":\"2.0\",\"method\":\"x\","
-	    "\"params\":null}", "\"params\" must be an object or an array",
-	    NULL);
 	jsonrpc_refuse("{\"jsonrpc\":\"2.0\",\"id\":\"q\",\"method\":5}",
 	    "\"method\" must be a string", "\"q\"");
 	jsonrpc_refuse("{\"jsonrpc\":\"2.0\"}",
