@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analyzers/pprof.h"
 #include "cli.h"
 #include "protocol/util.h"
 
@@ -131,4 +132,35 @@ cli_main(int argc, char **argv)
 	}
 	error("unknown command '%s' (see 'heaplens --help')", argv[1]);
 	return 2;
+}
+
+/* Load a profile, its sample index, and a base of the same type. */
+int
+cli_load_profiles(const char *path, const char *index_name,
+    const char *base_path, struct cli_profiles *pr, char **cause)
+{
+	memset(pr, 0, sizeof *pr);
+	pr->p = pprof_load(path, PPROF_MAX_BYTES, cause);
+	if (pr->p == NULL)
+		return -1;
+	pr->index = pprof_sample_index(pr->p, index_name, cause);
+	if (pr->index < 0)
+		return -1;
+	if (base_path == NULL)
+		return 0;
+	pr->base = pprof_load(base_path, PPROF_MAX_BYTES, cause);
+	if (pr->base == NULL)
+		return -1;
+	pr->base_index = pprof_sample_index(pr->base,
+	    pr->p->types[pr->index].type, cause);
+	return pr->base_index < 0 ? -1 : 0;
+}
+
+/* Free what cli_load_profiles loaded. */
+void
+cli_profiles_release(struct cli_profiles *pr)
+{
+	pprof_free(pr->p);
+	pprof_free(pr->base);
+	memset(pr, 0, sizeof *pr);
 }

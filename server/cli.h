@@ -47,6 +47,29 @@ int cli_main(int argc, char **argv);
 int cli_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+struct pprof_profile;
+
+/*
+ * A profile named on the command line, with the sample index asked for
+ * (NULL: its default) and, when base_path is given, a base profile and the
+ * base's index of the same sample type, for commands that show a
+ * difference (lines, flame).
+ */
+struct cli_profiles {
+	struct pprof_profile *p;
+	int index;
+	struct pprof_profile *base;	/* or NULL */
+	int base_index;
+};
+
+/*
+ * Load path (and base_path) into pr. Returns 0, or -1 with *cause naming
+ * the file and the reason; release pr either way.
+ */
+int cli_load_profiles(const char *path, const char *index_name,
+    const char *base_path, struct cli_profiles *pr, char **cause);
+void cli_profiles_release(struct cli_profiles *pr);
+
 /* Print a command's help to stdout and return 0. */
 int cli_help(const struct cmd_entry *cmd);
 

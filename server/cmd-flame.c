@@ -274,12 +274,12 @@ cmd_flame_exec(int argc, char **argv)
 {
 	const char *index_name = NULL, *base_path = NULL, *focus = NULL;
 	const char *trim = NULL, *source = NULL, *html = NULL, *root = ".";
-	struct pprof_profile *p = NULL, *base = NULL;
+	struct cli_profiles pr = { NULL, 0, NULL, 0 };
 	struct flame_options o;
 	struct flame_tree t;
 	struct cmd_flame c;
 	char **args, *cause = NULL;
-	int json = 0, folded = 0, nargs, code, index;
+	int json = 0, folded = 0, nargs, code;
 	const struct cli_option opts[] = {
 		{ "--sample-index", &index_name, NULL },
 		{ "--base", &base_path, NULL },
@@ -304,24 +304,13 @@ cmd_flame_exec(int argc, char **argv)
 	if (code != 0)
 		goto out;
 	code = 2;
-	p = pprof_load(args[0], PPROF_MAX_BYTES, &cause);
-	if (p == NULL)
+	if (cli_load_profiles(args[0], index_name, base_path, &pr,
+	    &cause) != 0)
 		goto fail;
-	index = pprof_sample_index(p, index_name, &cause);
-	if (index < 0)
-		goto fail;
-	if (base_path != NULL) {
-		base = pprof_load(base_path, PPROF_MAX_BYTES, &cause);
-		if (base == NULL)
-			goto fail;
-		o.base = base;
-		o.base_index = pprof_sample_index(base, p->types[index].type,
-		    &cause);
-		if (o.base_index < 0)
-			goto fail;
-	}
+	o.base = pr.base;
+	o.base_index = pr.base_index;
 	o.focus = focus;
-	flame_compute(p, index, &o, &t);
+	flame_compute(pr.p, pr.index, &o, &t);
 	memset(&c, 0, sizeof c);
 	c.tree = &t;
 	/* Without --source-path, the current directory is the workspace. */
@@ -338,8 +327,7 @@ fail:
 	error("%s", cause);
 	free(cause);
 out:
-	pprof_free(p);
-	pprof_free(base);
+	cli_profiles_release(&pr);
 	free(args);
 	return code == 1 ? 0 : code;
 }

@@ -129,10 +129,10 @@ cmd_lines_exec(int argc, char **argv)
 	const char *index_name = NULL, *base_path = NULL, *top_arg = NULL;
 	const char *trim = NULL, *source = NULL, *root = ".";
 	struct sourcemap *map = NULL;
-	struct pprof_profile *p = NULL, *base = NULL;
+	struct cli_profiles pr = { NULL, 0, NULL, 0 };
 	struct lines_report r;
 	char **args, *cause = NULL, *end;
-	int json = 0, nargs, code, index, base_index = 0;
+	int json = 0, nargs, code;
 	size_t top = (size_t)-1;
 	const struct cli_option opts[] = {
 		{ "--sample-index", &index_name, NULL },
@@ -160,22 +160,10 @@ cmd_lines_exec(int argc, char **argv)
 	if (code != 0)
 		goto out;
 	code = 2;
-	p = pprof_load(args[0], PPROF_MAX_BYTES, &cause);
-	if (p == NULL)
+	if (cli_load_profiles(args[0], index_name, base_path, &pr,
+	    &cause) != 0)
 		goto fail;
-	index = pprof_sample_index(p, index_name, &cause);
-	if (index < 0)
-		goto fail;
-	if (base_path != NULL) {
-		base = pprof_load(base_path, PPROF_MAX_BYTES, &cause);
-		if (base == NULL)
-			goto fail;
-		base_index = pprof_sample_index(base, p->types[index].type,
-		    &cause);
-		if (base_index < 0)
-			goto fail;
-	}
-	lines_compute(p, index, base, base_index, &r);
+	lines_compute(pr.p, pr.index, pr.base, pr.base_index, &r);
 	/* Without --source-path, the current directory is the workspace. */
 	map = sourcemap_new(source != NULL ? NULL : &root,
 	    source != NULL ? 0 : 1, trim, source);
@@ -192,8 +180,7 @@ fail:
 	error("%s", cause);
 	free(cause);
 out:
-	pprof_free(p);
-	pprof_free(base);
+	cli_profiles_release(&pr);
 	free(args);
 	return code == 1 ? 0 : code;
 }
