@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Vim plugin (editors/vim) in a real Vim with Debian's ALE, headless
 # (vim -es), in a scratch copy of samples/: ALE shows heaplens's leak
-# diagnostic on the line `heaplens check` reports, beside gopls;
+# diagnostic on the line `heaplens check` reports and the hot lines' costs
+# (hot-alloc) where `heaplens lines` finds them, beside gopls;
 # :HeaplensCheck fills the quickfix list with the CLI's findings; <CR> on the
 # hottest function of :HeaplensFlame lands on its file and line. The
 # expectations come from the CLI's --json output; tests/editors/vim.vim does
@@ -52,6 +53,16 @@ if ! grep -q '"check"' "$TMP/check-file.json"; then
 	exit
 fi
 
+# The lines of the file some profile of the sample finds hot (at least 5%
+# of its total, heaplens's default hotThreshold): ALE must show hot-alloc
+# diagnostics there, and only there.
+hot_lines=$(for p in samples/artefacts/bodyleak/*.pb.gz; do
+	$HEAPLENS lines --json "$p" 2>/dev/null | jq -r --arg f bodyleak/main.go '
+		.total as $t | .lines[] | select((.file | endswith($f)) and $t != 0 and
+		((if .flat < 0 then -.flat else .flat end) * 100 /
+		 (if $t < 0 then -$t else $t end) >= 5)) | .line'
+done | sort -un | tr '\n' ' ')
+
 flame_json=
 profile=samples/artefacts/bodyleak/allocs.pb.gz
 if $HEAPLENS flame --help >/dev/null 2>&1; then
@@ -69,7 +80,7 @@ fi
 export XDG_CACHE_HOME=$TMP/cache GOCACHE=$TMP/cache/go GOPROXY=off GOFLAGS=
 export HOME=$TMP/cache
 export TOP ALE_DIR
-HEAPLENS_CMD=$TMP/heaplens RESULTS=$TMP/results \
+HOT_LINES=$hot_lines HEAPLENS_CMD=$TMP/heaplens RESULTS=$TMP/results \
     CHECK_FILE_JSON=$TMP/check-file.json CHECK_ALL_JSON=$TMP/check-all.json \
     FLAME_JSON=$flame_json FLAME_PROFILE=$profile FLAME_SOURCE=$source \
     timeout 120 vim -N -u NONE -i NONE -es -S "$TOP/tests/editors/vim.vim" \

@@ -60,6 +60,12 @@ function! s:AleMatches(f) abort
 	\ && v.lnum == a:f.line && v.col == a:f.col})
 endfunction
 
+" ALE's heaplens hot-alloc items in the current buffer.
+function! s:AleHot() abort
+	return filter(copy(ale#engine#GetLoclist(bufnr('%'))),
+	\ {_, v -> v.linter_name ==# 'heaplens' && get(v, 'code', '') ==# 'hot-alloc'})
+endfunction
+
 " Whether ALE has an initialized language server whose id contains NAME.
 function! s:ServerUp(name) abort
 	for l:conn in values(ale#lsp#GetConnections())
@@ -80,6 +86,22 @@ function! s:TestAle() abort
 	\ l:f.file, l:f.line, l:f.col)
 	if s:WaitFor({-> !empty(s:AleMatches(l:f))}, 30)
 		call s:Ok(l:name)
+	else
+		call s:NotOk(l:name, 'loclist: '
+		\ . string(ale#engine#GetLoclist(bufnr('%'))))
+	endif
+	" Line costs: hot-alloc diagnostics on the lines the profiles find hot.
+	let l:hot = map(split($HOT_LINES), 'str2nr(v:val)')
+	let l:name = 'ALE shows hot-alloc costs on the hot lines ' . string(l:hot)
+	if empty(l:hot)
+		call s:NotOk(l:name, 'no hot line in the profiles of the sample')
+	elseif s:WaitFor({-> !empty(s:AleHot())}, 30)
+		let l:bad = filter(copy(s:AleHot()), {_, v -> index(l:hot, v.lnum) < 0})
+		if empty(l:bad)
+			call s:Ok(l:name)
+		else
+			call s:NotOk(l:name, 'hot-alloc elsewhere: ' . string(l:bad))
+		endif
 	else
 		call s:NotOk(l:name, 'loclist: '
 		\ . string(ale#engine#GetLoclist(bufnr('%'))))
