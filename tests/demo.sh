@@ -44,6 +44,14 @@ echo
 echo "== Leak patterns in the source (heaplens check samples/)"
 $HL check samples | sed 's/^/  /' || true
 
+echo
+echo "== The flame graph of escapes' allocations (heaplens flame)"
+$HL flame samples/artefacts/escapes/allocs.pb.gz | sed 's/^/  /'
+mkdir -p build/demo
+if $HL flame --html build/demo/flame.html samples/artefacts/escapes/allocs.pb.gz; then
+	echo "  and as a page to open in a browser: build/demo/flame.html"
+fi
+
 # An LSP session on samples/, as an editor runs it.
 ws=$(cd samples && pwd -P)
 out=$(mktemp "${TMPDIR:-/tmp}/heaplens-demo.XXXXXX")
