@@ -240,6 +240,12 @@ int leak_sibling_is_self(const struct leak_ctx *ctx,
 /* Return n's child in field name ("body"), or a null node; n may be null. */
 TSNode leak_field(TSNode n, const char *name);
 
+/* Return list's at'th named child that is not a comment, or null. */
+TSNode leak_nth(TSNode list, int at);
+
+/* Return the next named sibling of n that is not a comment, or null. */
+TSNode leak_next(TSNode n);
+
 /* Return whether node's text is one of names (NULL-terminated, or NULL). */
 int leak_text_in(const struct leak_ctx *ctx, TSNode node,
     const char *const *names);

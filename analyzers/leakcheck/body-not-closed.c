@@ -109,16 +109,6 @@ body_not_closed_nil_compared(const struct leak_ctx *ctx, TSNode n,
 	return 0;
 }
 
-/* Return the next named sibling of n that is not a comment, or null. */
-static TSNode
-body_not_closed_next(TSNode n)
-{
-	do
-		n = ts_node_next_named_sibling(n);
-	while (leak_is(n, "comment"));
-	return n;
-}
-
 /* Offer "defer resp.Body.Close()" after the error check; see the top. */
 static void
 body_not_closed_fix(struct leak_ctx *ctx, const struct httpcall *hc,
@@ -130,7 +120,7 @@ body_not_closed_fix(struct leak_ctx *ctx, const struct httpcall *hc,
 	if (leak_in_loop(hc->stmt))
 		return;
 	if (has_err) {
-		next = body_not_closed_next(hc->stmt);
+		next = leak_next(hc->stmt);
 		if (!httpcall_err_check(ctx, next, hc->err))
 			return;
 		anchor = next;
@@ -179,7 +169,7 @@ body_not_closed_expects_failure(const struct leak_ctx *ctx,
 	    leak_field(parent, "initializer")))
 		next = parent;
 	else
-		next = body_not_closed_next(hc->stmt);
+		next = leak_next(hc->stmt);
 	return leak_is(next, "if_statement") && body_not_closed_err_nil(ctx,
 	    leak_field(next, "condition"), hc->err);
 }

@@ -55,16 +55,6 @@ defer_before_err_check_is_close(const struct leak_ctx *ctx, TSNode s,
 	    resp);
 }
 
-/* Return the next named sibling of n that is not a comment, or null. */
-static TSNode
-defer_before_err_check_next(TSNode n)
-{
-	do
-		n = ts_node_next_named_sibling(n);
-	while (leak_is(n, "comment"));
-	return n;
-}
-
 /* Offer to move the defer below the error check; see the top. */
 static void
 defer_before_err_check_fix(struct leak_ctx *ctx, const struct httpcall *hc,
@@ -74,8 +64,8 @@ defer_before_err_check_fix(struct leak_ctx *ctx, const struct httpcall *hc,
 	size_t from, to, end;
 	char *text;
 
-	for (s = defer_before_err_check_next(defer); !ts_node_is_null(s);
-	    s = defer_before_err_check_next(s))
+	for (s = leak_next(defer); !ts_node_is_null(s);
+	    s = leak_next(s))
 		if (httpcall_mentions(ctx, s, hc->resp) ||
 		    httpcall_mentions(ctx, s, hc->err))
 			break;
@@ -127,8 +117,8 @@ defer_before_err_check_visit(TSNode n, void *data)
 	if (ts_node_is_null(hc.resp) || leak_text_is(ctx, hc.resp, "_") ||
 	    !leak_is(hc.err, "identifier") || leak_text_is(ctx, hc.err, "_"))
 		return 1;
-	for (s = defer_before_err_check_next(hc.stmt); !ts_node_is_null(s);
-	    s = defer_before_err_check_next(s)) {
+	for (s = leak_next(hc.stmt); !ts_node_is_null(s);
+	    s = leak_next(s)) {
 		if (defer_before_err_check_is_close(ctx, s, hc.resp)) {
 			if (!httpcall_is_response(ctx, st->http, &hc,
 			    &st->cache))

@@ -700,7 +700,7 @@ flow_stmt(struct flow_walk *w, TSNode n, enum flow_state st)
 	if (ts_node_is_null(n) || st == FLOW_EXITED || w->gave_up)
 		return st;
 	type = ts_node_type(n);
-	if (strcmp(type, "block") == 0 || strcmp(type, "statement_list") == 0)
+	if (strcmp(type, "block") == 0)
 		return flow_block(w, n, st);
 	if (strcmp(type, "if_statement") == 0)
 		return flow_if(w, n, st);

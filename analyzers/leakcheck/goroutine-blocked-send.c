@@ -85,24 +85,6 @@ goroutine_blocked_send_copy(const struct leak_ctx *ctx, TSNode n, char *buf,
 	return 1;
 }
 
-/* Return list's at'th named child that is not a comment, or null. */
-static TSNode
-goroutine_blocked_send_nth(TSNode list, int at)
-{
-	uint32_t i, n;
-	TSNode e;
-
-	if (ts_node_is_null(list))
-		return list;
-	n = ts_node_named_child_count(list);
-	for (i = 0; i < n; i++) {
-		e = ts_node_named_child(list, i);
-		if (!leak_is(e, "comment") && at-- == 0)
-			return e;
-	}
-	return ts_node_named_child(list, n);	/* null */
-}
-
 /* Return the index of an identifier named name in a list, or -1. */
 static int
 goroutine_blocked_send_index(const struct leak_ctx *ctx, TSNode list,
@@ -111,7 +93,7 @@ goroutine_blocked_send_index(const struct leak_ctx *ctx, TSNode list,
 	TSNode e;
 	int at;
 
-	for (at = 0; !ts_node_is_null(e = goroutine_blocked_send_nth(list, at));
+	for (at = 0; !ts_node_is_null(e = leak_nth(list, at));
 	    at++)
 		if (leak_is(e, "identifier") && leak_text_is(ctx, e, name))
 			return at;
@@ -132,9 +114,9 @@ goroutine_blocked_send_make(struct goroutine_blocked_send_chan *c, TSNode e)
 
 	if (!leak_is(e, "call_expression") || !leak_is(fn, "identifier") ||
 	    !leak_text_is(c->ctx, fn, "make") ||
-	    !leak_is(goroutine_blocked_send_nth(args, 0), "channel_type"))
+	    !leak_is(leak_nth(args, 0), "channel_type"))
 		return 0;
-	size = goroutine_blocked_send_nth(args, 1);
+	size = leak_nth(args, 1);
 	c->capacity = 0;
 	if (ts_node_is_null(size))
 		return 1;
@@ -154,7 +136,7 @@ goroutine_blocked_send_bind(struct goroutine_blocked_send_chan *c,
     TSNode values, int at)
 {
 	c->decls++;
-	if (goroutine_blocked_send_make(c, goroutine_blocked_send_nth(values,
+	if (goroutine_blocked_send_make(c, leak_nth(values,
 	    at))) {
 		c->makes++;
 		c->make = values;
@@ -486,7 +468,7 @@ goroutine_blocked_send_path(struct goroutine_blocked_send_chan *c, TSNode n)
 
 	if (ts_node_is_null(n) || leak_is(n, "comment"))
 		return r;
-	if (leak_is(n, "block") || leak_is(n, "statement_list"))
+	if (leak_is(n, "block"))
 		return goroutine_blocked_send_seq(c, n);
 	if (leak_is(n, "return_statement") || leak_is(n, "goto_statement") ||
 	    leak_is(n, "continue_statement")) {
@@ -545,7 +527,7 @@ goroutine_blocked_send_outer(struct goroutine_blocked_send_chan *c)
 		if (in >= 0 && leak_is(decl, "variadic_parameter_declaration"))
 			return 0;
 		if (in >= 0) {
-			arg = goroutine_blocked_send_nth(
+			arg = leak_nth(
 			    leak_field(call, "arguments"),
 			    at + in);
 			return leak_is(arg, "identifier") &&

@@ -505,9 +505,6 @@ httpcall_err_check(const struct leak_ctx *ctx, TSNode n, TSNode err)
 		if (!leak_is(last, "comment"))
 			break;
 	}
-	if (leak_is(last, "statement_list"))
-		last = ts_node_named_child(last,
-		    ts_node_named_child_count(last) - 1);
 	return httpcall_ends(ctx, last);
 }
 

@@ -152,6 +152,34 @@ leak_field(TSNode n, const char *name)
 	return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
 }
 
+/* Return list's at'th named child that is not a comment. */
+TSNode
+leak_nth(TSNode list, int at)
+{
+	uint32_t i, n;
+	TSNode e;
+
+	if (ts_node_is_null(list))
+		return list;
+	n = ts_node_named_child_count(list);
+	for (i = 0; i < n; i++) {
+		e = ts_node_named_child(list, i);
+		if (!leak_is(e, "comment") && at-- == 0)
+			return e;
+	}
+	return ts_node_named_child(list, n);	/* null */
+}
+
+/* Return the next named sibling that is not a comment. */
+TSNode
+leak_next(TSNode n)
+{
+	do
+		n = ts_node_next_named_sibling(n);
+	while (leak_is(n, "comment"));
+	return n;
+}
+
 /* Return whether node's text is one of names. */
 int
 leak_text_in(const struct leak_ctx *ctx, TSNode node, const char *const *names)

@@ -45,24 +45,6 @@ range_never_closed_named(const struct range_never_closed_chan *c, TSNode n)
 	return leak_is(n, "identifier") && leak_text_is(c->ctx, n, c->name);
 }
 
-/* Return list's at'th named child that is not a comment, or null. */
-static TSNode
-range_never_closed_nth(TSNode list, int at)
-{
-	uint32_t i, n;
-	TSNode e;
-
-	if (ts_node_is_null(list))
-		return list;
-	n = ts_node_named_child_count(list);
-	for (i = 0; i < n; i++) {
-		e = ts_node_named_child(list, i);
-		if (!leak_is(e, "comment") && at-- == 0)
-			return e;
-	}
-	return ts_node_named_child(list, n);	/* null */
-}
-
 /* Return the index of the channel's name in an expression list, or -1. */
 static int
 range_never_closed_index(const struct range_never_closed_chan *c, TSNode list)
@@ -70,7 +52,7 @@ range_never_closed_index(const struct range_never_closed_chan *c, TSNode list)
 	TSNode e;
 	int at;
 
-	for (at = 0; !ts_node_is_null(e = range_never_closed_nth(list, at));
+	for (at = 0; !ts_node_is_null(e = leak_nth(list, at));
 	    at++)
 		if (range_never_closed_named(c, e))
 			return at;
@@ -86,7 +68,7 @@ range_never_closed_make(const struct leak_ctx *ctx, TSNode e)
 
 	return leak_is(e, "call_expression") && leak_is(fn, "identifier") &&
 	    leak_text_is(ctx, fn, "make") &&
-	    leak_is(range_never_closed_nth(args, 0), "channel_type");
+	    leak_is(leak_nth(args, 0), "channel_type");
 }
 
 /* Count a declaration binding the name to the at'th of values. */
@@ -95,7 +77,7 @@ range_never_closed_bind(struct range_never_closed_chan *c, TSNode values,
     int at)
 {
 	c->decls++;
-	if (range_never_closed_make(c->ctx, range_never_closed_nth(values, at)))
+	if (range_never_closed_make(c->ctx, leak_nth(values, at)))
 		c->makes++;
 }
 
@@ -275,7 +257,7 @@ range_never_closed_range(struct leak_ctx *ctx, TSNode loop, TSNode ch)
 
 	/* A parameter of the goroutine's literal: follow the argument. */
 	if (range_never_closed_param(&c, lit, &at)) {
-		c.arg = range_never_closed_nth(leak_field(call,
+		c.arg = leak_nth(leak_field(call,
 		    "arguments"), at);
 		if (at < 0 || !leak_is(c.arg, "identifier") ||
 		    !range_never_closed_set_name(&c, c.arg))
