@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "analyzers/pprof.h"
+#include "analyzers/sourcemap.h"
 #include "cli.h"
 #include "protocol/util.h"
 
@@ -163,4 +164,14 @@ cli_profiles_release(struct cli_profiles *pr)
 	pprof_free(pr->p);
 	pprof_free(pr->base);
 	memset(pr, 0, sizeof *pr);
+}
+
+/* Make the source map of a command's path options. */
+struct sourcemap *
+cli_sourcemap(const char *trim, const char *source)
+{
+	const char *root = ".";
+
+	return sourcemap_new(source != NULL ? NULL : &root,
+	    source != NULL ? 0 : 1, trim, source);
 }

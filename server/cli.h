@@ -70,6 +70,14 @@ int cli_load_profiles(const char *path, const char *index_name,
     const char *base_path, struct cli_profiles *pr, char **cause);
 void cli_profiles_release(struct cli_profiles *pr);
 
+struct sourcemap;
+
+/*
+ * The source map of --trim-path and --source-path: without --source-path,
+ * the current directory is the workspace. Free with sourcemap_free.
+ */
+struct sourcemap *cli_sourcemap(const char *trim, const char *source);
+
 /* Print a command's help to stdout and return 0. */
 int cli_help(const struct cmd_entry *cmd);
 

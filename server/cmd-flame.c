@@ -273,7 +273,7 @@ static int
 cmd_flame_exec(int argc, char **argv)
 {
 	const char *index_name = NULL, *base_path = NULL, *focus = NULL;
-	const char *trim = NULL, *source = NULL, *html = NULL, *root = ".";
+	const char *trim = NULL, *source = NULL, *html = NULL;
 	struct cli_profiles pr = { NULL, 0, NULL, 0 };
 	struct flame_options o;
 	struct flame_tree t;
@@ -313,9 +313,7 @@ cmd_flame_exec(int argc, char **argv)
 	flame_compute(pr.p, pr.index, &o, &t);
 	memset(&c, 0, sizeof c);
 	c.tree = &t;
-	/* Without --source-path, the current directory is the workspace. */
-	c.map = sourcemap_new(source != NULL ? NULL : &root,
-	    source != NULL ? 0 : 1, trim, source);
+	c.map = cli_sourcemap(trim, source);
 	code = cmd_flame_print(&c, args[0], base_path, focus, folded, json,
 	    html, &cause) == 0 ? 0 : 2;
 	sourcemap_free(c.map);

@@ -127,7 +127,7 @@ static int
 cmd_lines_exec(int argc, char **argv)
 {
 	const char *index_name = NULL, *base_path = NULL, *top_arg = NULL;
-	const char *trim = NULL, *source = NULL, *root = ".";
+	const char *trim = NULL, *source = NULL;
 	struct sourcemap *map = NULL;
 	struct cli_profiles pr = { NULL, 0, NULL, 0 };
 	struct lines_report r;
@@ -164,9 +164,7 @@ cmd_lines_exec(int argc, char **argv)
 	    &cause) != 0)
 		goto fail;
 	lines_compute(pr.p, pr.index, pr.base, pr.base_index, &r);
-	/* Without --source-path, the current directory is the workspace. */
-	map = sourcemap_new(source != NULL ? NULL : &root,
-	    source != NULL ? 0 : 1, trim, source);
+	map = cli_sourcemap(trim, source);
 	if (json)
 		cmd_lines_json(&r, map, top);
 	else
