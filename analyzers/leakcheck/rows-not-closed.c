@@ -68,6 +68,8 @@ static const char *const rows_not_closed_begin[] = {
 };
 
 /* A search of the file for evidence about a name. */
+#define ROWS_NOT_CLOSED_CACHE 16
+
 struct rows_not_closed_find {
 	struct leak_ctx *ctx;
 	const char *sql;		/* the import name of database/sql */
@@ -77,6 +79,16 @@ struct rows_not_closed_find {
 	const char *const *makers;	/* x.M(...) calls assigning it */
 	int maker_is_sql;		/* makers are sql.M, not any x.M */
 	int found;
+	/*
+	 * Answers of rows_not_closed_declared, each a walk of the file: a
+	 * file of many queries asks about the same few receivers.
+	 */
+	struct {
+		char name[64];
+		const char *const *types;
+		int found;
+	} cache[ROWS_NOT_CLOSED_CACHE];
+	int ncache;
 };
 
 /* Copy node's text into buf; return 0 when it does not fit. */
@@ -190,12 +202,18 @@ rows_not_closed_declared(struct rows_not_closed_find *f, TSNode x,
     const char *const *types, const char *const *makers, int maker_is_sql)
 {
 	char name[128];
+	int i;
 
 	if (leak_is(x, "selector_expression"))
 		x = leak_field(x, "field");
 	if ((!leak_is(x, "identifier") && !leak_is(x, "field_identifier")) ||
 	    !rows_not_closed_copy(f->ctx, x, name, sizeof name))
 		return 0;
+	/* types says which question: makers and maker_is_sql go with it. */
+	for (i = 0; i < f->ncache; i++)
+		if (f->cache[i].types == types &&
+		    strcmp(f->cache[i].name, name) == 0)
+			return f->cache[i].found;
 	f->name = name;
 	f->types = types;
 	f->makers = makers;
@@ -203,6 +221,12 @@ rows_not_closed_declared(struct rows_not_closed_find *f, TSNode x,
 	f->found = 0;
 	leak_walk(f->ctx->root, rows_not_closed_decl_visit, f);
 	f->name = NULL;
+	if (f->ncache < ROWS_NOT_CLOSED_CACHE &&
+	    strlen(name) < sizeof f->cache[0].name) {
+		strcpy(f->cache[f->ncache].name, name);
+		f->cache[f->ncache].types = types;
+		f->cache[f->ncache++].found = f->found;
+	}
 	return f->found;
 }
 
