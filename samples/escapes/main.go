@@ -79,7 +79,7 @@ func latencyTracker() (observe func(time.Duration), percentile func(float64) tim
 		h.n++
 	}
 	summary = func() string {
-		return fmt.Sprintf("n=%d p50=%v p99=%v", h.n, h.percentile(0.5), h.percentile(0.99))
+		return fmt.Sprintf("n=%d · p50=%v · p99=%v", h.n, h.percentile(0.5), h.percentile(0.99))
 	}
 	return observe, h.percentile, summary
 }
@@ -132,7 +132,7 @@ func main() {
 		}
 		last = summary()
 	}
-	fmt.Printf("logged %d requests, %d slow, sampled %d, last batch %s\n", *batches*batchSize, slow, sampled, last)
+	fmt.Printf("📊 logged %d requests, %d slow, sampled %d, last batch %s\n", *batches*batchSize, slow, sampled, last)
 
 	if err := rec.Stop(); err != nil {
 		fmt.Fprintln(os.Stderr, "escapes:", err)
