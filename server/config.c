@@ -46,9 +46,12 @@ static const struct config_key config_keys[] = {
 	{ "annotations", CONFIG_FLAGS,
 	    "{\"escape\": true, \"inline\": false, \"bounds\": false, "
 	    "\"nil\": false}", 0, 0, 0 },
+	{ "escapeHotOnly", CONFIG_BOOL, "false", 0, 0, 0 },
 	{ "debounceMs", CONFIG_NUMBER, "300", 0, 60000, 0 },
 	{ "maxProfileBytes", CONFIG_NUMBER, "268435456", 1024, 1e12, 0 },
 	{ "runCompiler", CONFIG_BOOL, "false", 0, 0, 1 },
+	{ "goCommand", CONFIG_STRING, "\"go\"", 0, 0, 1 },
+	{ "compilerTimeout", CONFIG_NUMBER, "120", 1, 3600, 0 },
 };
 
 static const char *config_type_names[] = {

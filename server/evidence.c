@@ -478,6 +478,17 @@ evidence_clear_base(struct evidence *ev)
 	lsp_evidence_changed(ev->session);
 }
 
+/* Take a runCompiler build's escape report (not yet indexed). */
+void
+evidence_compiled(struct evidence *ev, const char *dir,
+    struct escape_report *r)
+{
+	(void)ev;
+	(void)dir;
+	escape_release(r);
+	free(r);
+}
+
 /* Return whether a loaded profile has sample type type. */
 static int
 evidence_has_type(const struct evidence *ev, const char *type)

@@ -24,6 +24,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "analyzers/escape.h"
 #include "analyzers/pprof.h"
 
 struct session;
@@ -121,6 +122,15 @@ struct evidence_profile *evidence_find(const struct evidence *ev,
  */
 const struct evidence_profile *evidence_newest(const struct evidence *ev,
     const char *type);
+
+/*
+ * Take what the compiler said about the package in directory dir (a
+ * runCompiler build after a save): r, allocated with malloc, becomes the
+ * index's, replacing that package's previous build. Its sites win over
+ * escape output found in files for the files it covers.
+ */
+void evidence_compiled(struct evidence *ev, const char *dir,
+    struct escape_report *r);
 
 /* Return the sample types present, preferred first (new reference). */
 json_t *evidence_types(const struct evidence *ev);
