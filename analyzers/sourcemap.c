@@ -302,23 +302,58 @@ sourcemap_grow(struct sourcemap *m)
 	free(old);
 }
 
+/*
+ * Find key in the cache: returns its slot, which holds key when *found is
+ * set and is the free slot to insert it in otherwise.
+ */
+static struct sourcemap_entry *
+sourcemap_slot(struct sourcemap *m, const char *key, int *found)
+{
+	size_t j;
+
+	if (2 * (m->used + 1) > m->ncache)
+		sourcemap_grow(m);
+	j = sourcemap_hash(key) & (m->ncache - 1);
+	while (m->cache[j].path != NULL) {
+		if (strcmp(m->cache[j].path, key) == 0) {
+			*found = 1;
+			return &m->cache[j];
+		}
+		j = (j + 1) & (m->ncache - 1);
+	}
+	*found = 0;
+	return &m->cache[j];
+}
+
+/* Remember an answer (file may be NULL); takes file. */
+static const char *
+sourcemap_remember(struct sourcemap *m, const char *key, char *file)
+{
+	struct sourcemap_entry *e;
+	int found;
+
+	e = sourcemap_slot(m, key, &found);
+	if (found) {
+		free(file);
+		return e->file;
+	}
+	e->path = xstrdup(key);
+	e->file = file;
+	m->used++;
+	return file;
+}
+
 /* Resolve a profile path, consulting the cache first. */
 const char *
 sourcemap_resolve(struct sourcemap *m, const char *path)
 {
 	struct sourcemap_entry *e;
-	size_t j;
-	char *file;
+	char *file = NULL;
+	int found;
 
-	if (2 * (m->used + 1) > m->ncache)
-		sourcemap_grow(m);
-	j = sourcemap_hash(path) & (m->ncache - 1);
-	while (m->cache[j].path != NULL) {
-		if (strcmp(m->cache[j].path, path) == 0)
-			return m->cache[j].file;
-		j = (j + 1) & (m->ncache - 1);
-	}
-	file = NULL;
+	e = sourcemap_slot(m, path, &found);
+	if (found)
+		return e->file;
 	if (*path != '\0') {
 		if (m->ntrims > 0 || m->nsources > 0)
 			file = sourcemap_explicit(m, path);
@@ -327,9 +362,56 @@ sourcemap_resolve(struct sourcemap *m, const char *path)
 		if (file == NULL)
 			file = sourcemap_by_module(m, path);
 	}
-	e = &m->cache[j];
-	e->path = xstrdup(path);
-	e->file = file;
-	m->used++;
-	return file;
+	return sourcemap_remember(m, path, file);
+}
+
+/* Return whether dir lies inside one of the roots. */
+static int
+sourcemap_in_roots(const struct sourcemap *m, const char *dir)
+{
+	size_t i;
+
+	for (i = 0; i < m->nroots; i++)
+		if (sourcemap_under(m->roots[i], dir))
+			return 1;
+	return 0;
+}
+
+/* Resolve a relative path near a directory, then as sourcemap_resolve(). */
+const char *
+sourcemap_resolve_near(struct sourcemap *m, const char *near,
+    const char *path)
+{
+	struct sourcemap_entry *e;
+	const char *rel = path, *known;
+	char dir[PATH_MAX], *key, *slash, *file = NULL;
+	int found;
+
+	if (path[0] == '/' || near == NULL || near[0] != '/')
+		return sourcemap_resolve(m, path);
+	while (strncmp(rel, "./", 2) == 0)
+		rel += 2;
+	/* A newline never ends a directory name here: keys stay apart. */
+	key = xasprintf("%s\n%s", near, rel);
+	e = sourcemap_slot(m, key, &found);
+	if (found) {
+		free(key);
+		return e->file;
+	}
+	if (snprintf(dir, sizeof dir, "%s", near) < (int)sizeof dir) {
+		while (sourcemap_in_roots(m, dir)) {
+			file = sourcemap_check(m, dir, rel);
+			if (file != NULL)
+				break;
+			slash = strrchr(dir, '/');
+			if (slash == NULL || slash == dir)
+				break;
+			*slash = '\0';
+		}
+	}
+	if (file == NULL && (known = sourcemap_resolve(m, rel)) != NULL)
+		file = xstrdup(known);
+	known = sourcemap_remember(m, key, file);
+	free(key);
+	return known;
 }

@@ -36,4 +36,14 @@ void sourcemap_free(struct sourcemap *m);
 /* Return the local file a profile path names, or NULL. Borrowed. */
 const char *sourcemap_resolve(struct sourcemap *m, const char *path);
 
+/*
+ * Resolve a relative path that a tool wrote in some directory near near (an
+ * absolute, canonical directory: where its output was saved), as the
+ * compiler's -m output names files relative to where go build ran: near and
+ * each of its parents inside a root first, then as sourcemap_resolve().
+ * Absolute paths go to sourcemap_resolve() directly. Cached the same way.
+ */
+const char *sourcemap_resolve_near(struct sourcemap *m, const char *near,
+    const char *path);
+
 #endif

@@ -15,6 +15,7 @@ static const struct cmd_entry *const cli_commands[] = {
 	&cmd_lines_entry,
 	&cmd_flame_entry,
 	&cmd_check_entry,
+	&cmd_escape_entry,
 };
 
 /* Print the overall help. */

@@ -1,6 +1,6 @@
 /*
- * evidence.c - find, load and watch the workspace's profiles, and index
- * their per-line costs by workspace file.
+ * evidence.c - find, load and watch the workspace's profiles and escape
+ * output, and index per-line costs and escape sites by workspace file.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -40,6 +40,7 @@ static void evidence_rescan_cb(struct ev_loop *loop, ev_timer *w,
     int revents);
 static void evidence_poll_cb(struct ev_loop *loop, ev_timer *w, int revents);
 static void evidence_rebuild_view(struct evidence *ev);
+static void evidence_rebuild_sites(struct evidence *ev);
 
 /* Initialise an empty index. */
 void
@@ -52,15 +53,27 @@ evidence_init(struct evidence *ev, struct session *s)
 	ev_timer_init(&ev->poll, evidence_poll_cb, 1.0, 1.0);
 }
 
-/* Stop watching and free one profile. */
+/* Free an input's escape report. */
 static void
-evidence_profile_free(struct evidence *ev, struct evidence_profile *p)
+evidence_escape_free(struct evidence_input *p)
+{
+	if (p->escape != NULL) {
+		escape_release(p->escape);
+		free(p->escape);
+		p->escape = NULL;
+	}
+}
+
+/* Stop watching and free one input. */
+static void
+evidence_input_free(struct evidence *ev, struct evidence_input *p)
 {
 	if (p == NULL)
 		return;
 	ev_stat_stop(ev->loop, &p->watch);
 	ev_timer_stop(ev->loop, &p->settle);
 	pprof_free(p->profile);
+	evidence_escape_free(p);
 	free(p->path);
 	free(p->error);
 	free(p);
@@ -83,10 +96,24 @@ evidence_unwatch_dirs(struct evidence *ev)
 	ev->ndirs = 0;
 }
 
+/* Free the escape sites of the index. */
+static void
+evidence_clear_sites(struct evidence *ev)
+{
+	size_t i;
+
+	for (i = 0; i < ev->nsites; i++)
+		free(ev->sites[i].flow_files);
+	free(ev->sites);
+	ev->sites = NULL;
+	ev->nsites = 0;
+}
+
 /* Free the derived index. */
 static void
 evidence_clear_index(struct evidence *ev)
 {
+	evidence_clear_sites(ev);
 	free(ev->lines);
 	free(ev->growth);
 	ev->lines = ev->growth = NULL;
@@ -99,13 +126,17 @@ evidence_clear_index(struct evidence *ev)
 void
 evidence_release(struct evidence *ev)
 {
-	struct evidence_profile *p, *next;
+	struct evidence_input *p, *next;
 
-	for (p = ev->profiles; p != NULL; p = next) {
+	for (p = ev->inputs; p != NULL; p = next) {
 		next = p->next;
-		evidence_profile_free(ev, p);
+		evidence_input_free(ev, p);
 	}
-	evidence_profile_free(ev, ev->base);
+	for (p = ev->builds; p != NULL; p = next) {
+		next = p->next;
+		evidence_input_free(ev, p);
+	}
+	evidence_input_free(ev, ev->base);
 	evidence_unwatch_dirs(ev);
 	ev_timer_stop(ev->loop, &ev->rescan);
 	ev_timer_stop(ev->loop, &ev->poll);
@@ -126,36 +157,60 @@ evidence_mtime(const char *path)
 	return (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 }
 
-/* (Re)load a profile's file; report a failure to the user. */
+/* Return whether an input loaded. */
+static int
+evidence_loaded(const struct evidence_input *p)
+{
+	return p->profile != NULL || p->escape != NULL;
+}
+
+/* (Re)load an input's file; report a failure to the user. */
 static void
-evidence_read(struct evidence *ev, struct evidence_profile *p)
+evidence_read(struct evidence *ev, struct evidence_input *p)
 {
 	json_t *settings = session_settings(ev->session, p->path);
+	size_t max = (size_t)config_number(settings, "maxProfileBytes");
 	char *cause = NULL;
 
 	pprof_free(p->profile);
+	p->profile = NULL;
+	evidence_escape_free(p);
 	free(p->error);
 	p->error = NULL;
 	p->mtime_ns = evidence_mtime(p->path);
-	p->profile = pprof_load(p->path,
-	    (size_t)config_number(settings, "maxProfileBytes"), &cause);
-	if (p->profile == NULL) {
+	if (p->kind == EVIDENCE_ESCAPE) {
+		p->escape = xmalloc(sizeof *p->escape);
+		if (escape_load(p->path, max, p->escape, &cause) != 0) {
+			free(p->escape);
+			p->escape = NULL;
+		}
+	} else {
+		p->profile = pprof_load(p->path, max, &cause);
+	}
+	if (!evidence_loaded(p)) {
 		p->error = cause;
 		log_warn("%s", cause);
 		session_show_message(ev->session, MESSAGE_ERROR,
 		    "heaplens: %s", cause);
 		return;
 	}
-	log_info("loaded %s: %zu samples", p->path, p->profile->nsamples);
+	if (p->profile != NULL)
+		log_info("loaded %s: %zu samples", p->path,
+		    p->profile->nsamples);
+	else
+		log_info("loaded %s: %zu escape sites", p->path,
+		    p->escape->n);
 }
 
-/* Create, read and start watching a profile. */
-static struct evidence_profile *
-evidence_profile_new(struct evidence *ev, const char *path)
+/* Create, read and start watching an input. */
+static struct evidence_input *
+evidence_input_new(struct evidence *ev, const char *path,
+    enum evidence_kind kind)
 {
-	struct evidence_profile *p = xcalloc(1, sizeof *p);
+	struct evidence_input *p = xcalloc(1, sizeof *p);
 
 	p->ev = ev;
+	p->kind = kind;
 	p->path = xstrdup(path);
 	evidence_read(ev, p);
 	ev_stat_init(&p->watch, evidence_file_cb, p->path, 1.0);
@@ -168,7 +223,7 @@ evidence_profile_new(struct evidence *ev, const char *path)
 static void
 evidence_file_cb(struct ev_loop *loop, ev_stat *w, int revents)
 {
-	struct evidence_profile *p = container_of(w, struct evidence_profile,
+	struct evidence_input *p = container_of(w, struct evidence_input,
 	    watch);
 
 	(void)revents;
@@ -181,7 +236,7 @@ evidence_file_cb(struct ev_loop *loop, ev_stat *w, int revents)
 static void
 evidence_settle_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct evidence_profile *p = container_of(w, struct evidence_profile,
+	struct evidence_input *p = container_of(w, struct evidence_input,
 	    settle), **pp;
 	struct evidence *ev = p->ev;
 
@@ -192,19 +247,24 @@ evidence_settle_cb(struct ev_loop *loop, ev_timer *w, int revents)
 			log_info("base %s removed; keeping it loaded", p->path);
 			return;
 		}
-		for (pp = &ev->profiles; *pp != NULL; pp = &(*pp)->next) {
+		for (pp = &ev->inputs; *pp != NULL; pp = &(*pp)->next) {
 			if (*pp == p) {
 				*pp = p->next;
 				break;
 			}
 		}
 		log_info("%s removed", p->path);
-		evidence_profile_free(ev, p);
+		evidence_input_free(ev, p);
 	} else {
 		log_info("%s changed: reloading", p->path);
 		evidence_read(ev, p);
 	}
-	evidence_rebuild(ev);
+	if (p->kind == EVIDENCE_ESCAPE && ev->map != NULL) {
+		evidence_rebuild_sites(ev);
+		ev->generation++;
+	} else {
+		evidence_rebuild(ev);
+	}
 	lsp_evidence_changed(ev->session);
 }
 
@@ -231,11 +291,11 @@ static void
 evidence_poll_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct evidence *ev = container_of(w, struct evidence, poll);
-	struct evidence_profile *p;
+	struct evidence_input *p;
 	size_t i;
 
 	(void)revents;
-	for (p = ev->profiles; p != NULL; p = p->next)
+	for (p = ev->inputs; p != NULL; p = p->next)
 		if (!ev_is_active(&p->settle) &&
 		    evidence_mtime(p->path) != p->mtime_ns)
 			evidence_file_cb(loop, &p->watch, 0);
@@ -261,9 +321,10 @@ evidence_rescan_cb(struct ev_loop *loop, ev_timer *w, int revents)
 /* What a walk collects. */
 struct evidence_walk {
 	struct evidence *ev;
-	json_t *globs;
+	json_t *globs;			/* profiles */
+	json_t *escape_globs;		/* escapeOutputs */
 	const char *root;
-	json_t *found;			/* absolute paths */
+	json_t *found;			/* [path, kind] */
 	json_t *dirs;			/* directories seen, for watching */
 	size_t entries;
 };
@@ -281,10 +342,31 @@ evidence_matches(json_t *globs, const char *rel)
 	return 0;
 }
 
-/* Walk dir (relative path rel under the root) for matching files. */
+/* Record a file the walk found. */
+static void
+evidence_walk_found(struct evidence_walk *w, const char *path,
+    enum evidence_kind kind)
+{
+	json_array_append_new(w->found, json_pack("[s, i]", path, (int)kind));
+}
+
+/* Return whether a file name ends in ".json". */
+static int
+evidence_is_json(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 5 && strcmp(name + n - 5, ".json") == 0;
+}
+
+/*
+ * Walk dir (relative path rel under the root) for matching files. Below a
+ * directory an escape glob matched (in_escape), every .json file is
+ * escape output: the compiler's -json=0,DIR layout.
+ */
 static void
 evidence_walk_dir(struct evidence_walk *w, const char *dir, const char *rel,
-    int depth)
+    int depth, int in_escape)
 {
 	struct dirent *d;
 	struct stat st;
@@ -311,20 +393,26 @@ evidence_walk_dir(struct evidence_walk *w, const char *dir, const char *rel,
 		if (lstat(path, &st) != 0)
 			continue;
 		if (S_ISDIR(st.st_mode))
-			evidence_walk_dir(w, path, sub, depth + 1);
-		else if (S_ISREG(st.st_mode) && evidence_matches(w->globs, sub))
-			json_array_append_new(w->found, json_string(path));
+			evidence_walk_dir(w, path, sub, depth + 1, in_escape ||
+			    evidence_matches(w->escape_globs, sub));
+		else if (!S_ISREG(st.st_mode))
+			continue;
+		else if (evidence_matches(w->globs, sub))
+			evidence_walk_found(w, path, EVIDENCE_PROFILE);
+		else if ((in_escape && evidence_is_json(d->d_name)) ||
+		    evidence_matches(w->escape_globs, sub))
+			evidence_walk_found(w, path, EVIDENCE_ESCAPE);
 	}
 	closedir(dp);
 }
 
 /* Return the profile listed for path, or NULL. */
-struct evidence_profile *
+struct evidence_input *
 evidence_find(const struct evidence *ev, const char *path)
 {
-	struct evidence_profile *p;
+	struct evidence_input *p;
 
-	for (p = ev->profiles; p != NULL; p = p->next)
+	for (p = ev->inputs; p != NULL; p = p->next)
 		if (strcmp(p->path, path) == 0)
 			return p;
 	return NULL;
@@ -353,16 +441,30 @@ evidence_watch_dirs(struct evidence *ev, json_t *dirs)
 		ev_timer_start(ev->loop, &ev->poll);
 }
 
-/* Find, load and index the workspace's profiles. */
+/* The path of one file a walk found. */
+static const char *
+evidence_found_path(json_t *found)
+{
+	return json_string_value(json_array_get(found, 0));
+}
+
+/* The kind of one file a walk found. */
+static enum evidence_kind
+evidence_found_kind(json_t *found)
+{
+	return (enum evidence_kind)json_integer_value(json_array_get(found, 1));
+}
+
+/* Find, load and index the workspace's inputs. */
 void
 evidence_scan(struct evidence *ev, json_t *token)
 {
 	struct session *s = ev->session;
-	struct evidence_profile *p, **pp;
+	struct evidence_input *p, **pp;
 	struct evidence_walk w;
 	struct progress *prog = NULL;
 	struct folder *f;
-	json_t *path;
+	json_t *found;
 	size_t i, n, loaded = 0, failed = 0;
 	char *msg;
 	int kept;
@@ -373,41 +475,44 @@ evidence_scan(struct evidence *ev, json_t *token)
 	w.dirs = json_array();
 	for (f = s->workspace.folders; f != NULL; f = f->next) {
 		w.globs = json_object_get(f->settings, "profiles");
+		w.escape_globs = json_object_get(f->settings, "escapeOutputs");
 		w.root = f->path;
-		evidence_walk_dir(&w, f->path, "", 0);
+		evidence_walk_dir(&w, f->path, "", 0, 0);
 	}
-	/* Drop profiles that are gone or no longer match. */
-	for (pp = &ev->profiles; (p = *pp) != NULL; ) {
+	/* Drop inputs that are gone or no longer match. */
+	for (pp = &ev->inputs; (p = *pp) != NULL; ) {
 		kept = 0;
-		json_array_foreach(w.found, i, path)
-			if (strcmp(json_string_value(path), p->path) == 0)
+		json_array_foreach(w.found, i, found)
+			if (strcmp(evidence_found_path(found), p->path) == 0 &&
+			    evidence_found_kind(found) == p->kind)
 				kept = 1;
 		if (kept) {
 			pp = &p->next;
 			continue;
 		}
 		*pp = p->next;
-		evidence_profile_free(ev, p);
+		evidence_input_free(ev, p);
 	}
 	n = json_array_size(w.found);
-	json_array_foreach(w.found, i, path) {
-		p = evidence_find(ev, json_string_value(path));
+	json_array_foreach(w.found, i, found) {
+		p = evidence_find(ev, evidence_found_path(found));
 		if (p != NULL && p->mtime_ns == evidence_mtime(p->path))
 			continue;
 		if (prog == NULL)
 			prog = progress_begin(s, token, "heaplens: loading "
-			    "profiles", NULL);
-		msg = xasprintf("%s", json_string_value(path));
+			    "evidence", NULL);
+		msg = xasprintf("%s", evidence_found_path(found));
 		progress_report(prog, msg, (int)(100 * i / (n ? n : 1)));
 		free(msg);
 		if (p != NULL) {
 			evidence_read(ev, p);
 		} else {
-			p = evidence_profile_new(ev, json_string_value(path));
-			p->next = ev->profiles;
-			ev->profiles = p;
+			p = evidence_input_new(ev, evidence_found_path(found),
+			    evidence_found_kind(found));
+			p->next = ev->inputs;
+			ev->inputs = p;
 		}
-		if (p->profile != NULL)
+		if (evidence_loaded(p))
 			loaded++;
 		else
 			failed++;
@@ -429,7 +534,7 @@ int
 evidence_load(struct evidence *ev, const char *path, int as_base,
     char **cause)
 {
-	struct evidence_profile *p;
+	struct evidence_input *p;
 	char real[PATH_MAX];
 
 	if (realpath(path, real) == NULL)
@@ -438,27 +543,27 @@ evidence_load(struct evidence *ev, const char *path, int as_base,
 		return set_cause(cause, "%s is outside the workspace folders",
 		    real);
 	if (as_base) {
-		p = evidence_profile_new(ev, real);
+		p = evidence_input_new(ev, real, EVIDENCE_PROFILE);
 		if (p->profile == NULL) {
 			set_cause(cause, "%s", p->error);
-			evidence_profile_free(ev, p);
+			evidence_input_free(ev, p);
 			return -1;
 		}
-		evidence_profile_free(ev, ev->base);
+		evidence_input_free(ev, ev->base);
 		ev->base = p;
 	} else if ((p = evidence_find(ev, real)) != NULL) {
 		evidence_read(ev, p);
-		if (p->profile == NULL)
+		if (!evidence_loaded(p))
 			return set_cause(cause, "%s", p->error);
 	} else {
-		p = evidence_profile_new(ev, real);
+		p = evidence_input_new(ev, real, EVIDENCE_PROFILE);
 		if (p->profile == NULL) {
 			set_cause(cause, "%s", p->error);
-			evidence_profile_free(ev, p);
+			evidence_input_free(ev, p);
 			return -1;
 		}
-		p->next = ev->profiles;
-		ev->profiles = p;
+		p->next = ev->inputs;
+		ev->inputs = p;
 	}
 	if (as_base)
 		evidence_rebuild_view(ev);
@@ -472,31 +577,50 @@ evidence_load(struct evidence *ev, const char *path, int as_base,
 void
 evidence_clear_base(struct evidence *ev)
 {
-	evidence_profile_free(ev, ev->base);
+	evidence_input_free(ev, ev->base);
 	ev->base = NULL;
 	evidence_rebuild_view(ev);
 	lsp_evidence_changed(ev->session);
 }
 
-/* Take a runCompiler build's escape report (not yet indexed). */
+/* Take a runCompiler build's escape report, replacing the package's last. */
 void
 evidence_compiled(struct evidence *ev, const char *dir,
     struct escape_report *r)
 {
-	(void)ev;
-	(void)dir;
-	escape_release(r);
-	free(r);
+	struct evidence_input *p;
+
+	for (p = ev->builds; p != NULL; p = p->next)
+		if (strcmp(p->path, dir) == 0)
+			break;
+	if (p == NULL) {
+		p = xcalloc(1, sizeof *p);
+		p->ev = ev;
+		p->kind = EVIDENCE_BUILD;
+		p->path = xstrdup(dir);
+		p->next = ev->builds;
+		ev->builds = p;
+	}
+	evidence_escape_free(p);
+	p->escape = r;
+	p->mtime_ns = (int64_t)(ev_time() * 1e9);
+	log_info("build of %s: %zu escape sites", dir, r->n);
+	if (ev->map != NULL)
+		evidence_rebuild_sites(ev);
+	else
+		evidence_rebuild(ev);
+	ev->generation++;
+	lsp_evidence_changed(ev->session);
 }
 
 /* Return whether a loaded profile has sample type type. */
 static int
 evidence_has_type(const struct evidence *ev, const char *type)
 {
-	const struct evidence_profile *p;
+	const struct evidence_input *p;
 	size_t i;
 
-	for (p = ev->profiles; p != NULL; p = p->next)
+	for (p = ev->inputs; p != NULL; p = p->next)
 		for (i = 0; p->profile != NULL && i < p->profile->ntypes; i++)
 			if (strcmp(p->profile->types[i].type, type) == 0)
 				return 1;
@@ -507,7 +631,7 @@ evidence_has_type(const struct evidence *ev, const char *type)
 json_t *
 evidence_types(const struct evidence *ev)
 {
-	const struct evidence_profile *p;
+	const struct evidence_input *p;
 	json_t *types = json_array(), *t;
 	size_t i, j;
 	int dup;
@@ -516,7 +640,7 @@ evidence_types(const struct evidence *ev)
 		if (evidence_has_type(ev, evidence_preferred[i]))
 			json_array_append_new(types,
 			    json_string(evidence_preferred[i]));
-	for (p = ev->profiles; p != NULL; p = p->next) {
+	for (p = ev->inputs; p != NULL; p = p->next) {
 		for (i = 0; p->profile != NULL && i < p->profile->ntypes; i++) {
 			dup = 0;
 			json_array_foreach(types, j, t)
@@ -559,7 +683,7 @@ evidence_select(struct evidence *ev, const char *type, char **cause)
  * copies and checkouts, else its file's modification time.
  */
 static int64_t
-evidence_taken(const struct evidence_profile *p)
+evidence_taken(const struct evidence_input *p)
 {
 	if (p->profile != NULL && p->profile->time_nanos > 0)
 		return p->profile->time_nanos;
@@ -567,13 +691,13 @@ evidence_taken(const struct evidence_profile *p)
 }
 
 /* Return the newest loaded profile that has sample type type. */
-const struct evidence_profile *
+const struct evidence_input *
 evidence_newest(const struct evidence *ev, const char *type)
 {
-	const struct evidence_profile *p, *best = NULL;
+	const struct evidence_input *p, *best = NULL;
 	size_t i;
 
-	for (p = ev->profiles; p != NULL && type != NULL; p = p->next) {
+	for (p = ev->inputs; p != NULL && type != NULL; p = p->next) {
 		for (i = 0; p->profile != NULL && i < p->profile->ntypes; i++)
 			if (strcmp(p->profile->types[i].type, type) == 0)
 				break;
@@ -609,7 +733,7 @@ evidence_line_pick_cmp(const void *pa, const void *pb)
 
 /* Append the resolved lines of one report. */
 static void
-evidence_collect(struct evidence *ev, const struct evidence_profile *p,
+evidence_collect(struct evidence *ev, const struct evidence_input *p,
     const struct lines_report *r, struct evidence_line **out, size_t *n,
     size_t *alloc, int growth_only)
 {
@@ -688,12 +812,12 @@ static void
 evidence_build_growth(struct evidence *ev)
 {
 	const struct pprof_profile *b = ev->base->profile;
-	const struct evidence_profile *p, *best = NULL;
+	const struct evidence_input *p, *best = NULL;
 	struct lines_report r;
 	size_t alloc = 0;
 	int idx, bidx;
 
-	for (p = ev->profiles; p != NULL; p = p->next) {
+	for (p = ev->inputs; p != NULL; p = p->next) {
 		if (p->profile == NULL || p->profile->ntypes != b->ntypes ||
 		    strcmp(p->profile->types[0].type, b->types[0].type) != 0)
 			continue;
@@ -716,17 +840,131 @@ evidence_build_growth(struct evidence *ev)
 	    evidence_line_pick_cmp);
 }
 
+/*
+ * Resolve a file an escape input names: -m text names files relative to
+ * where go build ran (the module root, the package), and people save it
+ * near there.
+ */
+static const char *
+evidence_escape_file(struct evidence *ev, const struct evidence_input *from,
+    const char *path)
+{
+	char dir[PATH_MAX], *slash;
+
+	if (snprintf(dir, sizeof dir, "%s", from->path) >= (int)sizeof dir)
+		return NULL;
+	if (from->kind != EVIDENCE_BUILD && (slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	return sourcemap_resolve_near(ev->map, dir, path);
+}
+
+/* Return an escape input's rank: which input a file's sites come from. */
+static int
+evidence_site_rank_cmp(const struct evidence_input *a,
+    const struct evidence_input *b)
+{
+	if (a->kind != b->kind) {
+		if (a->kind == EVIDENCE_BUILD || b->kind == EVIDENCE_BUILD)
+			return a->kind == EVIDENCE_BUILD ? -1 : 1;
+	}
+	if (a->mtime_ns / 1000000000 != b->mtime_ns / 1000000000)
+		return a->mtime_ns > b->mtime_ns ? -1 : 1;
+	if (a->escape->format != b->escape->format)
+		return a->escape->format == ESCAPE_FORMAT_JSON ? -1 : 1;
+	return strcmp(a->path, b->path);
+}
+
+/* Order sites by file, best input first, then position and report order. */
+static int
+evidence_site_cmp(const void *pa, const void *pb)
+{
+	const struct evidence_site *a = pa, *b = pb;
+	int c;
+
+	if ((c = strcmp(a->file, b->file)) != 0)
+		return c;
+	if (a->from != b->from)
+		return evidence_site_rank_cmp(a->from, b->from);
+	if (a->site->line != b->site->line)
+		return a->site->line < b->site->line ? -1 : 1;
+	if (a->site->col != b->site->col)
+		return a->site->col < b->site->col ? -1 : 1;
+	return a->site < b->site ? -1 : a->site > b->site;
+}
+
+/* Place one input's sites in workspace files. */
+static void
+evidence_collect_sites(struct evidence *ev, const struct evidence_input *p,
+    size_t *alloc)
+{
+	const struct escape_site *site;
+	struct evidence_site *out;
+	const char *file = NULL, *last = NULL;
+	size_t i, k;
+
+	for (i = 0; i < p->escape->n; i++) {
+		site = &p->escape->sites[i];
+		if (last == NULL || strcmp(last, site->file) != 0) {
+			last = site->file;
+			file = evidence_escape_file(ev, p, site->file);
+		}
+		if (file == NULL)
+			continue;
+		if (ev->nsites == *alloc) {
+			*alloc = *alloc ? *alloc * 2 : 256;
+			ev->sites = xrealloc(ev->sites, *alloc *
+			    sizeof *ev->sites);
+		}
+		out = &ev->sites[ev->nsites++];
+		out->file = file;
+		out->site = site;
+		out->from = p;
+		out->flow_files = xcalloc(site->nflow + 1,
+		    sizeof *out->flow_files);
+		for (k = 0; k < site->nflow; k++)
+			out->flow_files[k] = evidence_escape_file(ev, p,
+			    site->flow[k].file);
+	}
+}
+
+/* Rebuild the escape sites from the loaded escape inputs and builds. */
+static void
+evidence_rebuild_sites(struct evidence *ev)
+{
+	const struct evidence_input *p;
+	size_t alloc = 0, i, keep;
+
+	evidence_clear_sites(ev);
+	for (p = ev->inputs; p != NULL; p = p->next)
+		if (p->escape != NULL)
+			evidence_collect_sites(ev, p, &alloc);
+	for (p = ev->builds; p != NULL; p = p->next)
+		if (p->escape != NULL)
+			evidence_collect_sites(ev, p, &alloc);
+	/* Keep, per file, only the best input's sites. */
+	qsort(ev->sites, ev->nsites, sizeof *ev->sites, evidence_site_cmp);
+	for (i = 0, keep = 0; i < ev->nsites; i++) {
+		if (keep > 0 && ev->sites[keep - 1].from != ev->sites[i].from &&
+		    strcmp(ev->sites[keep - 1].file, ev->sites[i].file) == 0) {
+			free(ev->sites[i].flow_files);
+			continue;
+		}
+		ev->sites[keep++] = ev->sites[i];
+	}
+	ev->nsites = keep;
+}
+
 /* Rebuild the index. */
 void
 evidence_rebuild(struct evidence *ev)
 {
-	const struct evidence_profile *p;
+	const struct evidence_input *p;
 	struct lines_report r;
 	size_t alloc = 0, i, keep;
 
 	evidence_clear_index(ev);
 	evidence_make_map(ev);
-	for (p = ev->profiles; p != NULL; p = p->next) {
+	for (p = ev->inputs; p != NULL; p = p->next) {
 		if (p->profile == NULL)
 			continue;
 		for (i = 0; i < p->profile->ntypes; i++) {
@@ -747,6 +985,7 @@ evidence_rebuild(struct evidence *ev)
 		ev->lines[keep++] = ev->lines[i];
 	}
 	ev->nlines = keep;
+	evidence_rebuild_sites(ev);
 	evidence_rebuild_view(ev);
 }
 
@@ -807,6 +1046,29 @@ evidence_file_lines(const struct evidence *ev, const char *file,
 	return evidence_run(ev->lines, ev->nlines, file, type, n);
 }
 
+/* Return a file's escape sites. */
+const struct evidence_site *
+evidence_file_sites(const struct evidence *ev, const char *file, size_t *n)
+{
+	size_t lo = 0, hi = ev->nsites, mid, end;
+
+	*n = 0;
+	if (file == NULL)
+		return NULL;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(ev->sites[mid].file, file) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < ev->nsites &&
+	    strcmp(ev->sites[end].file, file) == 0; end++)
+		;
+	*n = end - lo;
+	return *n > 0 ? &ev->sites[lo] : NULL;
+}
+
 /* Return a file's growth lines. */
 const struct evidence_line *
 evidence_file_growth(const struct evidence *ev, const char *file, size_t *n)
@@ -814,16 +1076,38 @@ evidence_file_growth(const struct evidence *ev, const char *file, size_t *n)
 	return evidence_run(ev->growth, ev->ngrowth, file, NULL, n);
 }
 
-/* Describe one profile for status. */
+/* The kind of an input, as status names it. */
+static const char *
+evidence_kind_name(enum evidence_kind kind)
+{
+	switch (kind) {
+	case EVIDENCE_PROFILE:
+		return "profile";
+	case EVIDENCE_ESCAPE:
+		return "escape";
+	case EVIDENCE_BUILD:
+		break;
+	}
+	return "build";
+}
+
+/* Describe one input for status. */
 static json_t *
-evidence_profile_status(const struct evidence_profile *p, const char *role)
+evidence_input_status(const struct evidence_input *p, const char *role)
 {
 	json_t *types;
 	size_t i;
 
-	if (p->profile == NULL)
+	if (!evidence_loaded(p))
 		return json_pack("{s:s, s:s, s:s, s:s}", "path", p->path,
-		    "kind", "profile", "state", "failed", "error", p->error);
+		    "kind", evidence_kind_name(p->kind), "state", "failed",
+		    "error", p->error);
+	if (p->escape != NULL)
+		return json_pack("{s:s, s:s, s:s, s:s, s:s?, s:I}", "path",
+		    p->path, "kind", evidence_kind_name(p->kind), "state",
+		    "loaded", "format", p->escape->format == ESCAPE_FORMAT_JSON
+		    ? "json" : "text", "package", p->escape->package, "sites",
+		    (json_int_t)p->escape->n);
 	types = json_array();
 	for (i = 0; i < p->profile->ntypes; i++)
 		json_array_append_new(types,
@@ -837,14 +1121,17 @@ evidence_profile_status(const struct evidence_profile *p, const char *role)
 json_t *
 evidence_status(const struct evidence *ev)
 {
-	const struct evidence_profile *p;
+	const struct evidence_input *p;
 	json_t *inputs = json_array();
 
-	for (p = ev->profiles; p != NULL; p = p->next)
+	for (p = ev->inputs; p != NULL; p = p->next)
 		json_array_append_new(inputs,
-		    evidence_profile_status(p, "profile"));
+		    evidence_input_status(p, "profile"));
+	for (p = ev->builds; p != NULL; p = p->next)
+		json_array_append_new(inputs,
+		    evidence_input_status(p, "build"));
 	if (ev->base != NULL)
 		json_array_append_new(inputs,
-		    evidence_profile_status(ev->base, "base"));
+		    evidence_input_status(ev->base, "base"));
 	return inputs;
 }

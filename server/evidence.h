@@ -1,7 +1,9 @@
 /*
- * evidence.h - the evidence index of one session: the profiles found in the
- * workspace (loaded, watched, reloaded when they change) and, per workspace
- * file, what each line costs for each sample type.
+ * evidence.h - the evidence index of one session: the inputs found in the
+ * workspace (profiles and the compiler's escape analysis; loaded, watched,
+ * reloaded when they change), the compiler's runCompiler builds, and, per
+ * workspace file, what each line costs for each sample type and which
+ * values escape where.
  *
  * Invariants:
  * - For one file and one sample type, costs come from a single profile: the
@@ -9,9 +11,14 @@
  *   program carry the same allocations: adding them would count them twice).
  *   Newest means taken last (the profile's time_nanos, which survives
  *   copies), else modified last.
- * - The index is rebuilt whole from the loaded profiles whenever one of
- *   them, the base, or the settings change; queries never parse anything.
- * - A profile that fails to load stays listed with its error; the others go
+ * - Likewise a file's escape sites come from a single input: a runCompiler
+ *   build of its package when there is one (it saw the saved text), else
+ *   the escape output modified last, the JSON form before the text form of
+ *   the same age (it is the same analysis, with more detail).
+ * - The index is rebuilt from the loaded inputs whenever one of them, the
+ *   base, or the settings change; a change of escape output alone rebuilds
+ *   only the sites. Queries never parse anything.
+ * - An input that fails to load stays listed with its error; the others go
  *   on working.
  * - Changes are seen twice over: ev_stat (inotify) reacts at once, and a
  *   once-a-second poll compares nanosecond mtimes, because ev_stat compares
@@ -30,15 +37,23 @@
 struct session;
 struct evidence;
 
-struct evidence_profile {
-	char *path;
-	struct pprof_profile *profile;	/* NULL when loading failed */
+enum evidence_kind {
+	EVIDENCE_PROFILE,		/* a pprof file */
+	EVIDENCE_ESCAPE,		/* -m text or one -json file */
+	EVIDENCE_BUILD			/* a runCompiler build of a package */
+};
+
+struct evidence_input {
+	enum evidence_kind kind;
+	char *path;			/* the file; a build's package dir */
+	struct pprof_profile *profile;	/* profiles; NULL when loading failed */
+	struct escape_report *escape;	/* escape output and builds */
 	char *error;
-	int64_t mtime_ns;		/* of the file, to order profiles */
-	ev_stat watch;
+	int64_t mtime_ns;		/* of the file, to order inputs */
+	ev_stat watch;			/* files only */
 	ev_timer settle;		/* reload once the writes stop */
 	struct evidence *ev;
-	struct evidence_profile *next;
+	struct evidence_input *next;
 };
 
 /* One line's cost for one sample type. */
@@ -47,26 +62,39 @@ struct evidence_line {
 	const char *type;		/* sample type, "alloc_space" */
 	const char *unit;
 	const char *function;
-	const struct evidence_profile *from;
+	const struct evidence_input *from;
 	int64_t line;			/* 1-based */
 	int64_t flat;
 	int64_t cum;
 	int64_t total;			/* the profile's total for the type */
 };
 
+/* One escape site placed in a workspace file. */
+struct evidence_site {
+	const char *file;		/* resolved workspace file */
+	const struct escape_site *site;	/* line and column as the compiler
+					   wrote them (1-based, bytes) */
+	const char **flow_files;	/* per flow step: its workspace file,
+					   or NULL outside the workspace */
+	const struct evidence_input *from;
+};
+
 struct evidence {
 	struct session *session;
 	struct ev_loop *loop;
-	struct evidence_profile *profiles;
-	struct evidence_profile *base;	/* setBase; not in profiles */
+	struct evidence_input *inputs;	/* found by the globs */
+	struct evidence_input *builds;	/* evidence_compiled(), per package */
+	struct evidence_input *base;	/* setBase; not in inputs */
 	struct sourcemap *map;
 	struct evidence_line *lines;	/* sorted by file, type, line */
 	size_t nlines;
 	struct evidence_line *growth;	/* lines that grew against base */
 	size_t ngrowth;
+	struct evidence_site *sites;	/* sorted by file, line, column */
+	size_t nsites;
 	char *active;			/* the active sample type, or NULL */
 	char *requested;		/* selectSampleIndex, or NULL */
-	ev_timer rescan;		/* look for new profiles, debounced */
+	ev_timer rescan;		/* look for new inputs, debounced */
 	ev_stat *dirs;			/* directories watched for new files */
 	int64_t *dir_mtimes;		/* their mtimes when last scanned */
 	size_t ndirs;
@@ -78,9 +106,11 @@ void evidence_init(struct evidence *ev, struct session *s);
 void evidence_release(struct evidence *ev);
 
 /*
- * Find the profiles the settings' globs match under the workspace folders,
- * load new and changed ones (with $/progress), drop vanished ones, and
- * rebuild the index. token is a request's workDoneToken or NULL.
+ * Find the inputs the settings' globs match under the workspace folders
+ * (`profiles`, `escapeOutputs`; a directory an escape glob matches stands
+ * for every .json below it), load new and changed ones (with $/progress),
+ * drop vanished ones, and rebuild the index. token is a request's
+ * workDoneToken or NULL.
  */
 void evidence_scan(struct evidence *ev, json_t *token);
 
@@ -98,7 +128,7 @@ void evidence_clear_base(struct evidence *ev);
  */
 int evidence_select(struct evidence *ev, const char *type, char **cause);
 
-/* Rebuild the index from the loaded profiles. */
+/* Rebuild the index from the loaded inputs. */
 void evidence_rebuild(struct evidence *ev);
 
 /*
@@ -108,19 +138,23 @@ void evidence_rebuild(struct evidence *ev);
 const struct evidence_line *evidence_file_lines(const struct evidence *ev,
     const char *file, const char *type, size_t *n);
 
+/* Return the escape sites of file, in *n; borrowed, sorted by position. */
+const struct evidence_site *evidence_file_sites(const struct evidence *ev,
+    const char *file, size_t *n);
+
 /* Return the growth lines of file, in *n; borrowed, sorted by line. */
 const struct evidence_line *evidence_file_growth(const struct evidence *ev,
     const char *file, size_t *n);
 
-/* Return the profile listed for path (canonical), or NULL. */
-struct evidence_profile *evidence_find(const struct evidence *ev,
+/* Return the input listed for path (canonical), or NULL. */
+struct evidence_input *evidence_find(const struct evidence *ev,
     const char *path);
 
 /*
  * Return the newest loaded profile (taken last, as the index orders them)
  * that has sample type type, or NULL.
  */
-const struct evidence_profile *evidence_newest(const struct evidence *ev,
+const struct evidence_input *evidence_newest(const struct evidence *ev,
     const char *type);
 
 /*

@@ -167,6 +167,7 @@ lsp_file_diagnostics(struct session *s, const char *file)
 		    lsp_base(s->evidence.base->path),
 		    lsp_base(l[i].from->path))));
 	}
+	lsp_escape_diagnostics(s, file, diags);
 	d = lsp_open_document(s, file);
 	if (d != NULL)
 		lsp_leak_diagnostics(d, diags);
@@ -229,6 +230,13 @@ lsp_evidence_changed(struct session *s)
 		last = file;
 		if (!session_array_has_string(now, file))
 			json_array_append_new(now, json_string(file));
+	}
+	for (i = 0; i < ev->nsites; i++) {
+		if (last != NULL && strcmp(last, ev->sites[i].file) == 0)
+			continue;
+		last = ev->sites[i].file;
+		if (!session_array_has_string(now, last))
+			json_array_append_new(now, json_string(last));
 	}
 	for (d = s->documents; d != NULL; d = d->next)
 		if (d->leaks.n > 0 && !session_array_has_string(now, d->real))
@@ -565,12 +573,13 @@ lsp_hover(struct session *s, json_t *params, json_t **error)
 		    strcmp(l[i].type, s->evidence.active) == 0)
 			active = &l[i];
 	}
+	if (active != NULL)
+		lsp_hover_paths(s, &md, active);
+	lsp_escape_hover(s, file, line + 1, &md);
 	if (md.len == 0) {
 		free(file);
 		return json_null();
 	}
-	if (active != NULL)
-		lsp_hover_paths(s, &md, active);
 	result = json_pack("{s:{s:s, s:o}, s:{s:{s:I, s:i}, s:{s:I, s:i}}}",
 	    "contents", "kind", "markdown", "value",
 	    json_string_lossy(buf_str(&md)), "range", "start", "line",

@@ -18,8 +18,8 @@
 /* What a request asks for, once checked. */
 struct lsp_flame {
 	struct session *s;
-	const struct evidence_profile *from;
-	const struct evidence_profile *base;	/* or NULL */
+	const struct evidence_input *from;
+	const struct evidence_input *base;	/* or NULL */
 	int index;
 	int base_index;
 	const char *focus;
@@ -68,9 +68,9 @@ lsp_flame_node(struct lsp_flame *f, const struct flame_node *n)
 static int
 lsp_flame_any(const struct evidence *ev)
 {
-	const struct evidence_profile *p;
+	const struct evidence_input *p;
 
-	for (p = ev->profiles; p != NULL; p = p->next)
+	for (p = ev->inputs; p != NULL; p = p->next)
 		if (p->profile != NULL)
 			return 1;
 	return 0;
@@ -89,10 +89,10 @@ lsp_flame_type(const struct pprof_profile *p, const char *type)
 }
 
 /* Find the profile a "profile" URI names; NULL with *error set. */
-static const struct evidence_profile *
+static const struct evidence_input *
 lsp_flame_named(struct session *s, const char *uri, json_t **error)
 {
-	const struct evidence_profile *p;
+	const struct evidence_input *p;
 	char *path, *cause = NULL, real[PATH_MAX];
 
 	path = uri_to_path(uri, &cause);
@@ -161,7 +161,7 @@ lsp_flame_choose(struct lsp_flame *f, const char *uri, const char *type,
 static void
 lsp_flame_pick_base(struct lsp_flame *f)
 {
-	const struct evidence_profile *b = f->s->evidence.base;
+	const struct evidence_input *b = f->s->evidence.base;
 	const struct pprof_profile *p = f->from->profile;
 
 	if (b == NULL || b->profile == NULL || b->profile->ntypes != p->ntypes ||

@@ -11,6 +11,8 @@
 #define HEAPLENS_LSP_H
 
 #include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "protocol/jsonrpc.h"
 
@@ -75,6 +77,15 @@ lsp_handler lsp_line_costs;
 void lsp_evidence_changed(struct session *s);
 /* Publish one file's diagnostics (evidence and leak findings). */
 void lsp_publish_file(struct session *s, const char *file);
+
+/* Escape analysis in the editor (lsp-escape.c). */
+struct buf;
+/* Append the diagnostics of a file's escape sites. */
+void lsp_escape_diagnostics(struct session *s, const char *file,
+    json_t *diags);
+/* Append a line's escape sites to a hover; returns how many. */
+size_t lsp_escape_hover(struct session *s, const char *file, int64_t line,
+    struct buf *md);
 
 /* heaplens/flameGraph (lsp-flame.c). */
 lsp_handler lsp_flame_graph;

@@ -26,9 +26,12 @@ static const char config_test_defaults[] = "{"
     "\"checkOnChange\": false,"
     "\"annotations\": {\"escape\": true, \"inline\": false, "
     "\"bounds\": false, \"nil\": false},"
+    "\"escapeHotOnly\": false,"
     "\"debounceMs\": 300,"
     "\"maxProfileBytes\": 268435456,"
-    "\"runCompiler\": false}";
+    "\"runCompiler\": false,"
+    "\"goCommand\": \"go\","
+    "\"compilerTimeout\": 120}";
 
 /* Parse JSON text for a layer (a new reference; NULL for NULL). */
 static json_t *
@@ -119,9 +122,12 @@ test_defaults(void)
 		{ "checks", JSON_OBJECT },
 		{ "checkOnChange", JSON_FALSE },
 		{ "annotations", JSON_OBJECT },
+		{ "escapeHotOnly", JSON_FALSE },
 		{ "debounceMs", JSON_INTEGER },
 		{ "maxProfileBytes", JSON_INTEGER },
 		{ "runCompiler", JSON_FALSE },
+		{ "goCommand", JSON_STRING },
+		{ "compilerTimeout", JSON_INTEGER },
 	};
 	json_t *warnings, *settings, *v;
 	size_t i;
