@@ -159,6 +159,67 @@ test_explicit(void)
 	sm_teardown();
 }
 
+/* Check that path, near dir (relative to the root), resolves to rel. */
+static void
+sm_expect_near(struct sourcemap *m, const char *near, const char *path,
+    const char *rel)
+{
+	char dir[PATH_MAX], want[PATH_MAX];
+	const char *got;
+
+	snprintf(dir, sizeof dir, "%s/%s", sm_root, near);
+	got = sourcemap_resolve_near(m, dir, path);
+	if (rel == NULL) {
+		if (!CHECK_NULL(got))
+			unit_note("%s near %s resolved to %s", path, near, got);
+		return;
+	}
+	snprintf(want, sizeof want, "%s/%s", sm_root, rel);
+	if (!CHECK_STR_EQ(got, want))
+		unit_note("resolving %s near %s", path, near);
+}
+
+/*
+ * Check relative paths as -m output writes them: looked up from where the
+ * output was saved and its parents inside a root, never above the roots.
+ */
+static void
+test_near(void)
+{
+	char root[PATH_MAX];
+	const char *roots[1] = { root };
+	struct sourcemap *m;
+
+	sm_setup();
+	sm_touch("svc/artefacts/escapes/escape-m2.txt", "");
+	sm_touch("svc/escapes/main.go", "package main\n");
+	sm_touch("svc/artefacts/main.go", "package decoy\n");
+	snprintf(root, sizeof root, "%s/svc", sm_root);
+	m = sourcemap_new(roots, 1, NULL, NULL);
+	/* go build run in svc/, output saved in svc/artefacts/escapes/. */
+	sm_expect_near(m, "svc/artefacts/escapes", "escapes/main.go",
+	    "svc/escapes/main.go");
+	sm_expect_near(m, "svc/artefacts/escapes", "./escapes/main.go",
+	    "svc/escapes/main.go");
+	/* The nearest directory that has the file wins. */
+	sm_expect_near(m, "svc/artefacts/escapes", "main.go",
+	    "svc/artefacts/main.go");
+	sm_expect_near(m, "svc", "cache.go", "svc/cache.go");
+	/* Above the root is never searched: other/ is outside it. */
+	sm_expect_near(m, "svc", "other/src/lib/x.go", NULL);
+	sm_expect_near(m, "svc/escapes", "../outside.go", NULL);
+	/* Absolute paths take the suffix rules; so do unknown places. */
+	sm_expect_near(m, "svc", "/ci/svc/internal/store/store.go",
+	    "svc/internal/store/store.go");
+	sm_expect_near(m, "nowhere", "internal/store/store.go",
+	    "svc/internal/store/store.go");
+	/* Twice, from the cache. */
+	sm_expect_near(m, "svc/artefacts/escapes", "escapes/main.go",
+	    "svc/escapes/main.go");
+	sourcemap_free(m);
+	sm_teardown();
+}
+
 /* Check glob matching with "**", "*" and classes. */
 static void
 test_glob(void)
@@ -194,6 +255,7 @@ const struct unit_test sourcemap_tests[] = {
 	{ "longest suffix under a root", test_suffix },
 	{ "module path from go.mod", test_module },
 	{ "trim_path and source_path", test_explicit },
+	{ "relative paths near their output", test_near },
 	{ "globs", test_glob },
 	{ NULL, NULL }
 };
