@@ -124,7 +124,8 @@ lsp_escape_ident_byte(unsigned char c)
 
 /*
  * Convert the compiler's line and byte column (1-based) into an LSP range
- * (0-based, UTF-16) covering the identifier there, or one character. A
+ * (0-based, UTF-16) from there to the end of the identifier there (with
+ * the dot or operator the position may point at), or one character. A
  * file that cannot be read keeps the byte column.
  */
 static json_t *
@@ -146,7 +147,10 @@ lsp_escape_range(struct lsp_sources *ss, const char *file, int64_t line,
 	len = line_index_length(src->lines, src->text, src->len, l);
 	if (c > len)
 		c = len;
+	/* The compiler puts x.f at its dot and a*b at its operator. */
 	end = c;
+	if (end < len && strchr(".*&", s[end]) != NULL)
+		end++;
 	while (end < len && lsp_escape_ident_byte((unsigned char)s[end]))
 		end++;
 	if (end == c && c < len)
