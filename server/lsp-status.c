@@ -1,9 +1,10 @@
 /*
- * lsp-status.c - heaplens/status: what the server has loaded, from where,
- * and what failed.
+ * lsp-status.c - heaplens/status: what the server has loaded and from
+ * where, what failed, and the runCompiler builds.
  */
 #include <unistd.h>
 
+#include "compiler.h"
 #include "lsp.h"
 #include "session.h"
 
@@ -46,7 +47,7 @@ lsp_status(struct session *s, json_t *params, json_t **error)
 	(void)params;
 	(void)error;
 	return json_pack("{s:{s:s, s:s, s:I, s:s, s:i}, s:s, s:o, s:O, "
-	    "s:O, s:o, s:{s:I, s:b}, s:s?, s:o, s:O}",
+	    "s:O, s:o, s:{s:I, s:b}, s:s?, s:o, s:o, s:O}",
 	    "server", "name", "heaplens", "version", HEAPLENS_VERSION,
 	    "pid", (json_int_t)getpid(),
 	    "transport", s->conn->type->name,
@@ -61,5 +62,6 @@ lsp_status(struct session *s, json_t *params, json_t **error)
 	    "pending", ev_is_active(&s->debounce),
 	    "sampleIndex", s->evidence.active,
 	    "inputs", evidence_status(&s->evidence),
+	    "compiler", compiler_status(s->compiler),
 	    "failures", s->failures);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compiler.h"
 #include "log.h"
 #include "lsp.h"
 #include "protocol/json.h"
@@ -105,6 +106,7 @@ lsp_did_save(struct session *s, json_t *params, json_t **error)
 {
 	struct document *d = lsp_text_document(s, params, error);
 	json_t *text = json_object_get(params, "text");
+	size_t n;
 
 	if (d == NULL)
 		return NULL;
@@ -113,6 +115,10 @@ lsp_did_save(struct session *s, json_t *params, json_t **error)
 		    json_string_length(text));
 	session_touch(s, d);
 	lsp_check_document(s, d);
+	/* The compiler reads the file on disk, which the save just wrote. */
+	n = d->path != NULL ? strlen(d->path) : 0;
+	if (n > 3 && strcmp(d->path + n - 3, ".go") == 0)
+		compiler_saved(s->compiler, d->path);
 	return NULL;
 }
 

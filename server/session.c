@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compiler.h"
 #include "config.h"
 #include "log.h"
 #include "lsp.h"
@@ -51,6 +52,7 @@ session_new(struct conn *c)
 	s->published = json_object();
 	workspace_init(&s->workspace, s->loop, session_settings_changed);
 	evidence_init(&s->evidence, s);
+	s->compiler = compiler_new(s);
 	ev_timer_init(&s->debounce, session_debounce_cb, 0., 0.);
 	return s;
 }
@@ -75,6 +77,7 @@ session_free(struct session *s)
 	if (s == NULL)
 		return;
 	ev_timer_stop(s->loop, &s->debounce);
+	compiler_free(s->compiler);
 	for (m = s->inbox; m != NULL; m = mnext) {
 		mnext = m->next;
 		inmsg_free(m);

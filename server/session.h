@@ -3,8 +3,9 @@
  * method table, the lifecycle state machine, and what the client has open.
  *
  * Invariants:
- * - The session owns every document, workspace folder and pending request of
- *   its client; session_free() releases them all.
+ * - The session owns every document, workspace folder, pending request and
+ *   runCompiler build of its client; session_free() releases them all,
+ *   killing the builds that still run.
  * - Messages of one read are queued before any is handled, so a
  *   $/cancelRequest that arrives with the request it cancels still finds it
  *   waiting; a cancelled request is answered -32800 in its place.
@@ -31,6 +32,7 @@ enum session_state {
 	SESSION_SHUTDOWN	/* shutdown answered; only exit is left */
 };
 
+struct compiler;
 struct inmsg;
 struct pending;
 struct progress;
@@ -55,6 +57,7 @@ struct session {
 	json_t *failures;		/* [{source, message}] for status */
 	json_t *shown_warnings;		/* settings warnings already shown */
 	struct evidence evidence;	/* profiles and their per-line costs */
+	struct compiler *compiler;	/* runCompiler builds */
 	json_t *published;		/* {file: last non-empty diagnostics} */
 	char *trace;			/* $/setTrace value */
 	unsigned long requests;
