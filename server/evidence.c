@@ -479,14 +479,14 @@ evidence_scan(struct evidence *ev, json_t *token)
 		w.root = f->path;
 		evidence_walk_dir(&w, f->path, "", 0, 0);
 	}
-	/* Drop inputs that are gone or no longer match. */
+	/* Drop inputs that are gone or no longer match (not those loaded by hand). */
 	for (pp = &ev->inputs; (p = *pp) != NULL; ) {
 		kept = 0;
 		json_array_foreach(w.found, i, found)
 			if (strcmp(evidence_found_path(found), p->path) == 0 &&
 			    evidence_found_kind(found) == p->kind)
 				kept = 1;
-		if (kept) {
+		if (kept || p->pinned) {
 			pp = &p->next;
 			continue;
 		}
@@ -565,6 +565,8 @@ evidence_load(struct evidence *ev, const char *path, int as_base,
 		p->next = ev->inputs;
 		ev->inputs = p;
 	}
+	if (!as_base)
+		p->pinned = 1;
 	if (as_base)
 		evidence_rebuild_view(ev);
 	else

@@ -49,6 +49,7 @@ struct evidence_input {
 	struct pprof_profile *profile;	/* profiles; NULL when loading failed */
 	struct escape_report *escape;	/* escape output and builds */
 	char *error;
+	int pinned;			/* loaded by hand: kept by rescans */
 	int64_t mtime_ns;		/* of the file, to order inputs */
 	ev_stat watch;			/* files only */
 	ev_timer settle;		/* reload once the writes stop */
