@@ -181,14 +181,102 @@ escape_identifier(const char *s, size_t n)
 	return 1;
 }
 
-/* Return whether a leak destination is a result: ~r0, ~r1, ... */
+/* A variable moved to heap, which the leak rules look for. */
+struct escape_moved {
+	const char *file;
+	const char *subject;
+	int64_t line;
+	int64_t col;
+};
+
+/* The variables moved to heap in one input. */
+struct escape_moves {
+	struct escape_moved *v;
+	size_t n;
+	size_t alloc;
+};
+
+/* Remember a variable moved to heap; file and subject are borrowed. */
+static void
+escape_moves_add(struct escape_moves *m, const char *file,
+    const char *subject, int64_t line, int64_t col)
+{
+	if (m->n == m->alloc) {
+		m->alloc = m->alloc ? m->alloc * 2 : 16;
+		m->v = xrealloc(m->v, m->alloc * sizeof *m->v);
+	}
+	m->v[m->n].file = file;
+	m->v[m->n].subject = subject;
+	m->v[m->n].line = line;
+	m->v[m->n++].col = col;
+}
+
+/*
+ * Compare a key with a moved variable by file, name and, unless the key's
+ * line is 0, position: on an array sorted by all four, a search for any
+ * position.
+ */
 static int
-escape_result(const char *dest)
+escape_moved_cmp(const void *pk, const void *pe)
+{
+	const struct escape_moved *k = pk, *e = pe;
+	int c;
+
+	if ((c = strcmp(k->file, e->file)) != 0)
+		return c;
+	if ((c = strcmp(k->subject, e->subject)) != 0 || k->line == 0)
+		return c;
+	if (k->line != e->line)
+		return k->line < e->line ? -1 : 1;
+	return k->col < e->col ? -1 : k->col > e->col;
+}
+
+/* Sort the moved variables for escape_moved_find(). */
+static void
+escape_moves_sort(struct escape_moves *m)
+{
+	if (m->n > 0)
+		qsort(m->v, m->n, sizeof *m->v, escape_moved_cmp);
+}
+
+/*
+ * Return whether a variable named subject was moved to heap in file, at
+ * line:col or (line 0) anywhere.
+ */
+static int
+escape_moved_find(const struct escape_moves *m, const char *file,
+    const char *subject, int64_t line, int64_t col)
+{
+	struct escape_moved k;
+
+	k.file = file;
+	k.subject = subject;
+	k.line = line;
+	k.col = col;
+	return m->n > 0 && bsearch(&k, m->v, m->n, sizeof *m->v,
+	    escape_moved_cmp) != NULL;
+}
+
+/*
+ * Return whether a parameter's leak destination is a result of its
+ * function rather than the heap (Go's leakTo). The compiler names results
+ * ~r0, ~r1, ... or by their names, and only by their names does a
+ * variable print: "{heap}", "{storage for x}" and "{temp}" are heap, and
+ * so is a variable moved to heap (`parameter r leaks to e` with e moved).
+ * A name left is a named result, or a variable of the function around a
+ * closure whose parameter it is; the second leaks through the closure's
+ * storage as well, at no more derefs, so both fold alike.
+ */
+static int
+escape_dest_result(const char *dest, const char *file,
+    const struct escape_moves *m)
 {
 	int64_t v;
 
-	return strncmp(dest, "~r", 2) == 0 &&
-	    escape_number(dest + 2, strlen(dest + 2), &v) == 0;
+	if (strncmp(dest, "~r", 2) == 0)
+		return escape_number(dest + 2, strlen(dest + 2), &v) == 0;
+	return escape_identifier(dest, strlen(dest)) &&
+	    !escape_moved_find(m, file, dest, 0, 0);
 }
 
 /*
@@ -503,7 +591,8 @@ struct escape_entry {
 	struct escape_steps flow;
 	char *param;			/* a leak's parameter, */
 	char *dest;			/* where it leaks, */
-	int64_t derefs;			/* and how */
+	int64_t derefs;			/* how, */
+	int result;			/* and whether dest is a result */
 };
 
 /* The diagnostics of a -json file. */
@@ -704,13 +793,13 @@ escape_entry_leak_cmp(const void *pa, const void *pb)
 {
 	const struct escape_entry *a = *(const struct escape_entry *const *)pa;
 	const struct escape_entry *b = *(const struct escape_entry *const *)pb;
-	int ra = escape_result(a->dest), rb = escape_result(b->dest), c;
+	int c;
 
 	if ((c = strcmp(a->param, b->param)) != 0)
 		return c;
-	if (ra != rb)
-		return ra - rb;
-	if (ra && (c = strcmp(a->dest, b->dest)) != 0)
+	if (a->result != b->result)
+		return a->result - b->result;
+	if (a->result && (c = strcmp(a->dest, b->dest)) != 0)
 		return c;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
@@ -742,29 +831,27 @@ escape_expl_cmp(const void *pa, const void *pb)
  * Decide which explanations at one position are variables moved to heap.
  * The compiler adds an empty "escape" entry, the companion, for each
  * expression that escapes and none for a variable, but nothing ties a
- * companion to its explanation: when there are fewer companions than
- * explanations, the expressions are those logged as "escapes" (too large
- * or of unknown size) or not printed as a plain identifier, and the first
- * identifiers take the moved slots left.
+ * companion to its explanation. Positions are shared when a call is
+ * inlined: `use(mk())` puts mk's moved x and the call's result ~R0 at
+ * the call. Then the expressions are those not printed as a plain
+ * identifier, and the first identifiers take the moved slots. The code
+ * ("escapes" rather than "escape") does not tell: it says which pass
+ * found the escape, for variables too.
  */
 static void
 escape_json_classify(struct escape_expl *u, size_t nu, size_t companions)
 {
 	const char *m;
-	size_t i, k, slots;
-	int escapes;
+	size_t i, n, slots;
 
 	if (companions >= nu)
 		return;
 	slots = nu - companions;
 	for (i = 0; i < nu && slots > 0; i++) {
-		escapes = 0;
-		for (k = 0; k < u[i].n; k++)
-			escapes |= strcmp(u[i].e[k]->code, "escapes") == 0;
 		m = u[i].e[0]->message;
-		if (companions > 0 && (escapes || !escape_suffix(m, strlen(m),
-		    " escapes to heap") || !escape_identifier(m, strlen(m) -
-		    16)))
+		n = strlen(m);
+		if (companions > 0 && (!escape_suffix(m, n,
+		    " escapes to heap") || !escape_identifier(m, n - 16)))
 			continue;
 		u[i].moved = 1;
 		slots--;
@@ -773,21 +860,18 @@ escape_json_classify(struct escape_expl *u, size_t nu, size_t companions)
 
 /*
  * Turn the escape explanations (expl, sorted by message) and companions
- * at one position, e, into sites. Returns the subjects moved to heap,
- * sorted (a new array of borrowed strings), in *moved.
+ * at one position, e's, into sites, and remember the variables moved.
  */
 static void
 escape_json_escapes(struct escape_build *b, char *file,
     const struct escape_entry *e, struct escape_entry **expl, size_t n,
-    size_t companions, char ***moved, size_t *nmoved)
+    size_t companions, struct escape_moves *moves)
 {
 	struct escape_expl *u = xcalloc(n + 1, sizeof *u);
 	struct escape_site *s;
 	size_t nu = 0, i, j, k;
 	char *subject;
 
-	*moved = xcalloc(n + 1, sizeof **moved);
-	*nmoved = 0;
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && strcmp(expl[j]->message,
 		    expl[i]->message) == 0; j++)
@@ -795,21 +879,21 @@ escape_json_escapes(struct escape_build *b, char *file,
 		u[nu].e = expl + i;
 		u[nu++].n = j - i;
 	}
-	qsort(u, nu, sizeof *u, escape_expl_cmp);
+	if (nu > 0)
+		qsort(u, nu, sizeof *u, escape_expl_cmp);
 	escape_json_classify(u, nu, companions);
 	for (i = 0; i < nu; i++) {
 		subject = escape_subject(u[i].e[0]->message);
 		if (u[i].moved) {
-			s = escape_site_add(b, file, u[i].e[0]->line,
-			    u[i].e[0]->col, "moved", subject,
-			    xasprintf("moved to heap: %s",
+			s = escape_site_add(b, file, e->line, e->col, "moved",
+			    subject, xasprintf("moved to heap: %s",
 			    subject != NULL ? subject : ""));
 			if (subject != NULL)
-				(*moved)[(*nmoved)++] = subject;
+				escape_moves_add(moves, file, subject,
+				    e->line, e->col);
 		} else {
-			s = escape_site_add(b, file, u[i].e[0]->line,
-			    u[i].e[0]->col, "escape", subject,
-			    xstrdup(u[i].e[0]->message));
+			s = escape_site_add(b, file, e->line, e->col,
+			    "escape", subject, xstrdup(u[i].e[0]->message));
 		}
 		for (k = 0; k < u[i].n; k++)
 			escape_flow_take(s, NULL, &u[i].e[k]->flow);
@@ -818,7 +902,6 @@ escape_json_escapes(struct escape_build *b, char *file,
 	if (companions > nu)
 		escape_site_add(b, file, e->line, e->col, "escape", NULL,
 		    xstrdup("escapes to heap"));
-	qsort(*moved, *nmoved, sizeof **moved, escape_str_cmp);
 	free(u);
 }
 
@@ -847,7 +930,7 @@ escape_json_fold(struct escape_build *b, char *file, struct escape_entry **e,
 	int64_t heap = -1, level;
 	size_t nheap, i, j;
 
-	for (nheap = 0; nheap < n && !escape_result(e[nheap]->dest); nheap++)
+	for (nheap = 0; nheap < n && !e[nheap]->result; nheap++)
 		if (heap < 0 || e[nheap]->derefs < heap)
 			heap = e[nheap]->derefs;
 	if (nheap > 0) {
@@ -900,17 +983,29 @@ escape_json_other(struct escape_build *b, char *file, struct escape_entry *e)
 	escape_flow_take(s, NULL, &e->flow);
 }
 
-/* Turn the entries e[0..n), all at one position, into sites. */
+/* Return whether an entry is a leak explanation heaplens can read. */
+static int
+escape_json_is_leak(struct escape_entry *e)
+{
+	if (strcmp(e->code, "leak") != 0)
+		return 0;
+	if (e->param == NULL && escape_leak_split(e->message,
+	    strlen(e->message), &e->param, &e->dest, &e->derefs) != 0)
+		return 0;
+	return 1;
+}
+
+/*
+ * Turn the entries e[0..n), all at one position, into sites, all but the
+ * leaks, which wait for every variable moved to heap to be known.
+ */
 static void
 escape_json_group(struct escape_build *b, char *file, struct escape_entry *e,
-    size_t n)
+    size_t n, struct escape_moves *moves)
 {
-	struct escape_entry **expl, **leaks;
-	size_t nexpl = 0, nleaks = 0, companions = 0, nmoved, i, j;
-	char **moved;
+	struct escape_entry **expl = xcalloc(n + 1, sizeof *expl);
+	size_t nexpl = 0, companions = 0, i;
 
-	expl = xcalloc(n + 1, sizeof *expl);
-	leaks = xcalloc(n + 1, sizeof *leaks);
 	for (i = 0; i < n; i++) {
 		if (strcmp(e[i].code, "escape") == 0 ||
 		    strcmp(e[i].code, "escapes") == 0) {
@@ -918,29 +1013,41 @@ escape_json_group(struct escape_build *b, char *file, struct escape_entry *e,
 				companions++;
 			else
 				expl[nexpl++] = &e[i];
-		} else if (strcmp(e[i].code, "leak") == 0 &&
-		    escape_leak_split(e[i].message, strlen(e[i].message),
-		    &e[i].param, &e[i].dest, &e[i].derefs) == 0) {
-			leaks[nleaks++] = &e[i];
-		} else {
+		} else if (!escape_json_is_leak(&e[i])) {
 			escape_json_other(b, file, &e[i]);
 		}
 	}
-	qsort(expl, nexpl, sizeof *expl, escape_entry_msg_cmp);
-	escape_json_escapes(b, file, e, expl, nexpl, companions, &moved,
-	    &nmoved);
-	qsort(leaks, nleaks, sizeof *leaks, escape_entry_leak_cmp);
+	if (nexpl > 0)
+		qsort(expl, nexpl, sizeof *expl, escape_entry_msg_cmp);
+	escape_json_escapes(b, file, e, expl, nexpl, companions, moves);
+	free(expl);
+}
+
+/* Fold the leaks among the entries e[0..n), all at one position. */
+static void
+escape_json_leaks(struct escape_build *b, char *file, struct escape_entry *e,
+    size_t n, const struct escape_moves *moves)
+{
+	struct escape_entry **leaks = xcalloc(n + 1, sizeof *leaks);
+	size_t nleaks = 0, i, j;
+
+	for (i = 0; i < n; i++) {
+		if (!escape_json_is_leak(&e[i]))
+			continue;
+		e[i].result = escape_dest_result(e[i].dest, file, moves);
+		leaks[nleaks++] = &e[i];
+	}
+	if (nleaks > 0)
+		qsort(leaks, nleaks, sizeof *leaks, escape_entry_leak_cmp);
 	for (i = 0; i < nleaks; i = j) {
 		for (j = i; j < nleaks && strcmp(leaks[j]->param,
 		    leaks[i]->param) == 0; j++)
 			;
 		/* -m says only "moved to heap: p" of a parameter moved. */
-		if (bsearch(&leaks[i]->param, moved, nmoved, sizeof *moved,
-		    escape_str_cmp) == NULL)
+		if (!escape_moved_find(moves, file, leaks[i]->param,
+		    leaks[i]->line, leaks[i]->col))
 			escape_json_fold(b, file, leaks + i, j - i);
 	}
-	free(moved);
-	free(expl);
 	free(leaks);
 }
 
@@ -959,16 +1066,30 @@ escape_entries_release(struct escape_entries *es)
 	free(es->v);
 }
 
+/* Return the end of the run of entries at the position of es->v[i]. */
+static size_t
+escape_entries_run(const struct escape_entries *es, size_t i)
+{
+	size_t j;
+
+	for (j = i + 1; j < es->n && es->v[j].line == es->v[i].line &&
+	    es->v[j].col == es->v[i].col; j++)
+		;
+	return j;
+}
+
 /*
  * Parse a -json file: a header line, then one diagnostic per line, read
- * whole first because the explanations and companions of one position
- * only mean something together.
+ * whole first because the entries of one position only mean something
+ * together, and a leak's destination means something only once every
+ * variable moved to heap in the file is known.
  */
 static int
 escape_json_parse(struct escape_build *b, const char *name, const char *data,
     size_t len, char **cause)
 {
 	struct escape_entries es = { NULL, 0, 0 };
+	struct escape_moves moves = { NULL, 0, 0 };
 	const char *line;
 	char *file = NULL;
 	size_t off = 0, lineno = 0, n, i, j;
@@ -995,11 +1116,15 @@ escape_json_parse(struct escape_build *b, const char *name, const char *data,
 	if (es.n > 0)
 		qsort(es.v, es.n, sizeof *es.v, escape_entry_pos_cmp);
 	for (i = 0; i < es.n; i = j) {
-		for (j = i + 1; j < es.n && es.v[j].line == es.v[i].line &&
-		    es.v[j].col == es.v[i].col; j++)
-			;
-		escape_json_group(b, file, es.v + i, j - i);
+		j = escape_entries_run(&es, i);
+		escape_json_group(b, file, es.v + i, j - i, &moves);
 	}
+	escape_moves_sort(&moves);
+	for (i = 0; i < es.n; i = j) {
+		j = escape_entries_run(&es, i);
+		escape_json_leaks(b, file, es.v + i, j - i, &moves);
+	}
+	free(moves.v);
 	escape_entries_release(&es);
 	return 0;
 
@@ -1018,12 +1143,18 @@ struct escape_block {
 	size_t seq;
 	char *key;			/* what a summary line takes it by */
 	char *header;			/* a leak's header step, or NULL */
+	char *dest;			/* a leak's destination, or NULL */
 	struct escape_steps steps;
 	size_t pending;			/* 1 + the flow step waiting for the
 					   location of the next "from" */
+	int taken;
 };
 
-/* A summary line, which takes the blocks with its key before it. */
+/*
+ * A summary line, which takes the blocks with its key: "e:X escapes to
+ * heap" written before it, "l:P\nD" of a result leak, and for a heap leak
+ * ("l:P") the blocks of P that no result leak takes.
+ */
 struct escape_claim {
 	char *file;
 	int64_t line;
@@ -1044,7 +1175,24 @@ struct escape_text {
 	size_t aclaims;
 	size_t cur;			/* 1 + the block steps go to, or 0 */
 	size_t seq;			/* lines seen */
+	struct escape_moves moves;
 };
+
+/* Return kind, a's n bytes and, unless b is NULL, "\n" and b's (a new key). */
+static char *
+escape_key(const char *kind, const char *a, size_t an, const char *b,
+    size_t bn)
+{
+	struct buf k = BUF_INIT;
+
+	buf_adds(&k, kind);
+	buf_add(&k, a, an);
+	if (b != NULL) {
+		buf_addc(&k, '\n');
+		buf_add(&k, b, bn);
+	}
+	return buf_detach(&k, NULL);
+}
 
 /*
  * Find the position of a -m line: the first ":LINE:COL:" followed by a
@@ -1106,10 +1254,10 @@ escape_text_tail_position(const char *s, size_t n, size_t *plen,
 	return 0;
 }
 
-/* Start a block at a position; it takes key and header (or NULL). */
+/* Start a block at a position; it takes key, header and dest (or NULL). */
 static void
 escape_text_block(struct escape_text *t, char *file, int64_t line,
-    int64_t col, char *key, char *header)
+    int64_t col, char *key, char *header, char *dest)
 {
 	struct escape_block *k;
 
@@ -1126,6 +1274,7 @@ escape_text_block(struct escape_text *t, char *file, int64_t line,
 	k->seq = t->seq;
 	k->key = key;
 	k->header = header;
+	k->dest = dest;
 	t->cur = t->nblocks;
 }
 
@@ -1210,13 +1359,12 @@ escape_text_leak(struct escape_text *t, char *file, int64_t line,
 	char *key;
 
 	if (to == SIZE_MAX) {
-		key = xasprintf("h:%.*s", (int)n, s);
+		key = escape_key("l:", s, n, NULL, 0);
 	} else {
 		level = escape_rfind(s + to + 11, n - to - 11, " level=");
 		if (level == SIZE_MAX)
 			level = n - to - 11;
-		key = xasprintf("r:%.*s\n%.*s", (int)to, s, (int)level,
-		    s + to + 11);
+		key = escape_key("l:", s, to, s + to + 11, level);
 		n = to;
 	}
 	escape_text_site(t, file, line, col, "leak", xstrndup(s, n),
@@ -1231,6 +1379,7 @@ static int
 escape_text_diag(struct escape_text *t, char *file, int64_t line,
     int64_t col, const char *s, size_t n)
 {
+	struct escape_report *r = t->b->r;
 	char *param, *dest, *key;
 	int64_t derefs;
 	size_t k;
@@ -1248,29 +1397,31 @@ escape_text_diag(struct escape_text *t, char *file, int64_t line,
 		return 0;
 	if (escape_suffix(s, n, " escapes to heap:")) {
 		escape_text_block(t, file, line, col,
-		    xasprintf("e:%.*s", (int)(n - 1), s), NULL);
+		    escape_key("e:", s, n - 1, NULL, 0), NULL, NULL);
 		return 0;
 	}
 	if (escape_suffix(s, n, ":") && escape_leak_split(s, n - 1, &param,
 	    &dest, &derefs) == 0) {
-		key = escape_result(dest) ? xasprintf("r:%s\n%s", param, dest) :
-		    xasprintf("h:%s", param);
-		escape_text_block(t, file, line, col, key,
-		    xstrndup(s, n - 1));
+		escape_text_block(t, file, line, col, escape_key("l:", param,
+		    strlen(param), dest, strlen(dest)), xstrndup(s, n - 1),
+		    dest);
 		free(param);
-		free(dest);
 		return 0;
 	}
 	if (escape_suffix(s, n, " escapes to heap")) {
 		escape_text_site(t, file, line, col, "escape", n > 16 ?
 		    xstrndup(s, n - 16) : NULL, xstrndup(s, n),
-		    xasprintf("e:%.*s", (int)n, s));
+		    escape_key("e:", s, n, NULL, 0));
 		return 0;
 	}
 	if (escape_prefix(s, n, "moved to heap: ")) {
+		key = escape_key("e:", s + 15, n - 15, NULL, 0);
 		escape_text_site(t, file, line, col, "moved",
 		    xstrndup(s + 15, n - 15), xstrndup(s, n),
-		    xasprintf("e:%.*s escapes to heap", (int)(n - 15), s + 15));
+		    xasprintf("%s escapes to heap", key));
+		free(key);
+		escape_moves_add(&t->moves, file, r->sites[r->n - 1].subject,
+		    line, col);
 		return 0;
 	}
 	if (escape_prefix(s, n, "leaking param content: ")) {
@@ -1348,10 +1499,69 @@ escape_claim_cmp(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* Give a claim's site a block's header step and steps. */
+static void
+escape_text_take(struct escape_text *t, const struct escape_claim *c,
+    struct escape_block *k)
+{
+	escape_flow_take(&t->b->r->sites[c->site], k->header, &k->steps);
+	k->header = NULL;
+	k->taken = 1;
+}
+
+/* Order pointers to blocks by file order. */
+static int
+escape_block_seq_cmp(const void *pa, const void *pb)
+{
+	const struct escape_block *a = *(const struct escape_block *const *)pa;
+	const struct escape_block *b = *(const struct escape_block *const *)pb;
+
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
 /*
- * Give each summary line the blocks with its position and key written
- * after the previous such summary line and before it. Blocks nothing
- * claims are dropped with the parse.
+ * Give a heap leak's claim ("l:P") the blocks of P at its position that
+ * no result leak took and that leak to the heap, in file order.
+ */
+static void
+escape_text_heap(struct escape_text *t, const struct escape_claim *c)
+{
+	struct escape_block *k, **found;
+	size_t lo = 0, hi = t->nblocks, mid, n = 0, klen = strlen(c->key), i;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		k = &t->blocks[mid];
+		if (escape_key_cmp(k->file, k->line, k->col, k->key, c->file,
+		    c->line, c->col, c->key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	found = xcalloc(t->nblocks - lo + 1, sizeof *found);
+	for (i = lo; i < t->nblocks; i++) {
+		k = &t->blocks[i];
+		if (strcmp(k->file, c->file) != 0 || k->line != c->line ||
+		    k->col != c->col || strncmp(k->key, c->key, klen) != 0)
+			break;
+		if (k->key[klen] == '\n' && !k->taken && k->dest != NULL &&
+		    !escape_dest_result(k->dest, k->file, &t->moves))
+			found[n++] = k;
+	}
+	if (n > 0)
+		qsort(found, n, sizeof *found, escape_block_seq_cmp);
+	for (i = 0; i < n; i++)
+		escape_text_take(t, c, found[i]);
+	free(found);
+}
+
+/*
+ * Give each summary line its blocks: an escape's, those with its position
+ * and key written after the previous such line and before it; a result
+ * leak's, those of its parameter and result; then a heap leak's, the rest
+ * of its parameter's that leak to the heap (decided as for the JSON form,
+ * so that both drop the same explanations). Blocks nothing takes are
+ * dropped with the parse.
  */
 static void
 escape_text_resolve(struct escape_text *t)
@@ -1366,6 +1576,7 @@ escape_text_resolve(struct escape_text *t)
 	if (t->nclaims > 0)
 		qsort(t->claims, t->nclaims, sizeof *t->claims,
 		    escape_claim_cmp);
+	escape_moves_sort(&t->moves);
 	for (j = 0; j < t->nclaims; j++) {
 		c = &t->claims[j];
 		while (i < t->nblocks && escape_key_cmp(t->blocks[i].file,
@@ -1374,14 +1585,22 @@ escape_text_resolve(struct escape_text *t)
 			i++;
 		for (; i < t->nblocks; i++) {
 			k = &t->blocks[i];
-			if (k->seq > c->seq || escape_key_cmp(k->file, k->line,
-			    k->col, k->key, c->file, c->line, c->col,
-			    c->key) != 0)
+			if (escape_key_cmp(k->file, k->line, k->col, k->key,
+			    c->file, c->line, c->col, c->key) != 0 ||
+			    (c->key[0] == 'e' && k->seq > c->seq))
 				break;
-			escape_flow_take(&t->b->r->sites[c->site], k->header,
-			    &k->steps);
-			k->header = NULL;
+			escape_text_take(t, c, k);
 		}
+	}
+	for (j = 0; j < t->nclaims; j++) {
+		c = &t->claims[j];
+		if (c->key[0] != 'l' || strchr(c->key, '\n') != NULL)
+			continue;
+		/* A repeated line finds nothing left: skip the search. */
+		if (j > 0 && escape_key_cmp(c->file, c->line, c->col, c->key,
+		    c[-1].file, c[-1].line, c[-1].col, c[-1].key) == 0)
+			continue;
+		escape_text_heap(t, c);
 	}
 }
 
@@ -1394,12 +1613,14 @@ escape_text_release(struct escape_text *t)
 	for (i = 0; i < t->nblocks; i++) {
 		free(t->blocks[i].key);
 		free(t->blocks[i].header);
+		free(t->blocks[i].dest);
 		escape_steps_release(&t->blocks[i].steps);
 	}
 	for (i = 0; i < t->nclaims; i++)
 		free(t->claims[i].key);
 	free(t->blocks);
 	free(t->claims);
+	free(t->moves.v);
 }
 
 /* Parse -m or -m=2 text, as go build writes it. */
