@@ -467,7 +467,8 @@ escape_flow_take(struct escape_site *s, char *header, struct escape_steps *st)
 		header = NULL;
 	}
 	free(header);
-	memcpy(s->flow + s->nflow, st->v, k * sizeof *st->v);
+	if (k > 0)
+		memcpy(s->flow + s->nflow, st->v, k * sizeof *st->v);
 	s->nflow += k;
 	for (i = k; i < st->n; i++)
 		free(st->v[i].message);
@@ -1238,6 +1239,7 @@ static int
 escape_text_tail_position(const char *s, size_t n, size_t *plen,
     int64_t *line, int64_t *col)
 {
+	int64_t l, k;
 	size_t c, a;
 
 	c = escape_rfind(s, n, ":");
@@ -1246,11 +1248,13 @@ escape_text_tail_position(const char *s, size_t n, size_t *plen,
 	a = escape_rfind(s, c, ":");
 	if (a == SIZE_MAX || a == 0)
 		return -1;
-	if (escape_number(s + a + 1, c - a - 1, line) != 0 ||
-	    escape_number(s + c + 1, n - c - 1, col) != 0 ||
-	    !escape_position_ok(*line, *col))
+	if (escape_number(s + a + 1, c - a - 1, &l) != 0 ||
+	    escape_number(s + c + 1, n - c - 1, &k) != 0 ||
+	    !escape_position_ok(l, k))
 		return -1;
 	*plen = a;
+	*line = l;
+	*col = k;
 	return 0;
 }
 
