@@ -1438,8 +1438,8 @@ escape_text_diag(struct escape_text *t, char *file, int64_t line,
 	}
 	if (escape_prefix(s, n, "can inline ")) {
 		/* -m=2 adds the body: " as: func(...) { ... }". */
-		if ((k = escape_find(s, n, " as: ")) != SIZE_MAX)
-			n = k;
+		if ((k = escape_find(s + 11, n - 11, " as: ")) != SIZE_MAX)
+			n = 11 + k;
 		k = escape_find(s + 11, n - 11, " with cost ");
 		escape_text_site(t, file, line, col, "canInlineFunction",
 		    xstrndup(s + 11, k != SIZE_MAX ? k : n - 11),
