@@ -330,6 +330,23 @@ escape_test_wrapper(const char *sample, const char *text,
 	free(summary);
 }
 
+/* Count the lines of text holding infix. */
+static size_t
+escape_test_lines(const char *text, const char *infix)
+{
+	const char *p = text, *nl, *hit;
+	size_t n = 0;
+
+	while ((hit = strstr(p, infix)) != NULL) {
+		n++;
+		nl = strchr(hit, '\n');
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	return n;
+}
+
 /* Return the sample names under samples/artefacts, sorted (new strings). */
 static char **
 escape_test_samples(size_t *n)
@@ -403,6 +420,11 @@ test_forms_agree(void)
 		CHECK_STR_EQ(json.package, "main");
 		CHECK(text.package != NULL && strstr(text.package,
 		    samples[i]) != NULL);
+		/* -m=2 notes with no -json twin are all the text skips. */
+		CHECK_UINT_EQ(text.skipped, escape_test_lines(buf_str(&raw),
+		    " capturing by ") + escape_test_lines(buf_str(&raw),
+		    " ignoring self-assignment in "));
+		CHECK_UINT_EQ(json.skipped, 0);
 		escape_test_count(&text, &te, &tm, &tl);
 		escape_test_count(&json, &je, &jm, &jl);
 		CHECK(te > 0 && tm > 0 && tl > 0);
