@@ -23,6 +23,7 @@ static const struct {
 	{ "deps", deps_tests },
 	{ "sourcemap", sourcemap_tests },
 	{ "pprof", pprof_tests },
+	{ "escape", escape_tests },
 	{ "flame", flame_tests },
 	{ "leakfix", leakfix_tests },
 	{ "leakline", leakline_tests },
