@@ -1559,13 +1559,72 @@ escape_text_heap(struct escape_text *t, const struct escape_claim *c)
 	free(found);
 }
 
+/* Return whether a summary line claims key at a position. */
+static int
+escape_text_claimed(const struct escape_text *t, const struct escape_block *k)
+{
+	size_t lo = 0, hi = t->nclaims, mid;
+	const struct escape_claim *c;
+	int cmp;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = &t->claims[mid];
+		cmp = escape_key_cmp(c->file, c->line, c->col, c->key, k->file,
+		    k->line, k->col, k->key);
+		if (cmp == 0)
+			return 1;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/*
+ * Make sites of the "X escapes to heap:" blocks that no summary line
+ * follows. Go 1.19 leaves the summary out for the closures it wraps go
+ * and defer calls in ("at least for now", escape.go), but its -json output
+ * has them, and a defer in a loop allocating one per iteration is what a
+ * leak hunter wants to see: both forms give the site.
+ */
+static void
+escape_text_unsummarised(struct escape_text *t)
+{
+	struct escape_block *k;
+	struct escape_site *site = NULL;
+	const struct escape_block *last = NULL;
+	size_t i, n;
+
+	for (i = 0; i < t->nblocks; i++) {
+		k = &t->blocks[i];
+		if (k->taken || strncmp(k->key, "e:", 2) != 0 ||
+		    escape_text_claimed(t, k))
+			continue;
+		if (last == NULL || escape_key_cmp(last->file, last->line,
+		    last->col, last->key, k->file, k->line, k->col,
+		    k->key) != 0) {
+			n = strlen(k->key + 2);
+			site = escape_site_add(t->b, k->file, k->line, k->col,
+			    "escape", n > 16 ? xstrndup(k->key + 2, n - 16) :
+			    NULL, xstrdup(k->key + 2));
+		}
+		escape_flow_take(site, k->header, &k->steps);
+		k->header = NULL;
+		k->taken = 1;
+		last = k;
+	}
+}
+
 /*
  * Give each summary line its blocks: an escape's, those with its position
  * and key written after the previous such line and before it; a result
  * leak's, those of its parameter and result; then a heap leak's, the rest
  * of its parameter's that leak to the heap (decided as for the JSON form,
- * so that both drop the same explanations). Blocks nothing takes are
- * dropped with the parse.
+ * so that both drop the same explanations). "X escapes to heap:" blocks
+ * that no summary claims become sites of their own; other blocks nothing
+ * takes are dropped with the parse.
  */
 static void
 escape_text_resolve(struct escape_text *t)
@@ -1606,6 +1665,7 @@ escape_text_resolve(struct escape_text *t)
 			continue;
 		escape_text_heap(t, c);
 	}
+	escape_text_unsummarised(t);
 }
 
 /* Free the state of a text parse. */
