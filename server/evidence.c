@@ -232,13 +232,14 @@ evidence_file_cb(struct ev_loop *loop, ev_stat *w, int revents)
 	ev_timer_start(loop, &p->settle);
 }
 
-/* Reload a profile whose file stopped changing, or drop a removed one. */
+/* Reload an input whose file stopped changing, or drop a removed one. */
 static void
 evidence_settle_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct evidence_input *p = container_of(w, struct evidence_input,
 	    settle), **pp;
 	struct evidence *ev = p->ev;
+	enum evidence_kind kind = p->kind;
 
 	(void)loop;
 	(void)revents;
@@ -259,7 +260,8 @@ evidence_settle_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		log_info("%s changed: reloading", p->path);
 		evidence_read(ev, p);
 	}
-	if (p->kind == EVIDENCE_ESCAPE && ev->map != NULL) {
+	/* p may be gone: only its kind is left to look at. */
+	if (kind == EVIDENCE_ESCAPE && ev->map != NULL) {
 		evidence_rebuild_sites(ev);
 		ev->generation++;
 	} else {
