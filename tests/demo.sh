@@ -52,6 +52,15 @@ if $HL flame --html build/demo/flame.html samples/artefacts/escapes/allocs.pb.gz
 	echo "  and as a page to open in a browser: build/demo/flame.html"
 fi
 
+echo
+echo "== What escapes to the heap, and what it costs (heaplens escape --profile)"
+echo "  escapes: sites on lines at 5% or more of alloc_space, from the compiler's -json output"
+$HL escape --profile $A/escapes/allocs.pb.gz --hot 5 $A/escapes/escape-json |
+	sed "s|^$TOP/||; s/^/  /"
+echo "  deferloop: the closure of each defer in the loop, with the explanation (-m=2 output)"
+$HL escape --flow --profile $A/deferloop/heap.pb.gz --sample-index inuse_space \
+	$A/deferloop/escape-m2.txt | grep -A2 '^samples/deferloop/main.go:40:' | sed 's/^/  /'
+
 # An LSP session on samples/, as an editor runs it.
 ws=$(cd samples && pwd -P)
 out=$(mktemp "${TMPDIR:-/tmp}/heaplens-demo.XXXXXX")
@@ -66,10 +75,10 @@ if ! build/rpc-run --print --var "WS=$ws" \
 fi
 msgs() { sed -n 's/^<-- //p' "$out"; }
 echo
-echo "== In the editor: an LSP session on samples/"
+echo "== In the editor: an LSP session on samples/ (escapeHotOnly: escape sites on hot lines)"
 msgs | jq -r 'select(.id == 1) | .result.serverInfo | "  server: \(.name) \(.version)"'
 msgs | jq -r 'select(.id == 2) | .result |
-	"  loaded: \([.inputs[] | select(.state == "loaded")] | length) profiles, \([.inputs[] | select(.state != "loaded")] | length) failed; showing \(.sampleIndex)"'
+	"  loaded: \([.inputs[] | select(.state == "loaded" and .kind == "profile")] | length) profiles, \([.inputs[] | select(.state == "loaded" and .kind == "escape")] | length) escape outputs (\([.inputs[] | select(.kind == "escape") | .sites] | add) sites), \([.inputs[] | select(.state != "loaded")] | length) failed; showing \(.sampleIndex)"'
 for pair in "3 escapes/main.go" "4 cacheleak/main.go"; do
 	set -- $pair
 	echo "  $2"
