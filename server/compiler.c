@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -433,6 +434,8 @@ compiler_spawn(struct compiler_build *b, const char *dir, char **cause)
 		 * closed (the daemon's log file has no close-on-exec).
 		 */
 		setpgid(0, 0);
+		/* A daemon killed outright takes its build along. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		sigaction(SIGPIPE, &dfl, NULL);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		dup2(null, 0);
