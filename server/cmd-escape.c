@@ -321,19 +321,82 @@ cmd_escape_profile(struct cmd_escape *e, const char *path,
 	return 0;
 }
 
+/* Check the options that take values. Returns 0, or 2 after a message. */
+static int
+cmd_escape_check(struct cmd_escape *e, const char *annotations,
+    const char *hot, const char *profile, const char *index_name)
+{
+	char *end;
+
+	if (cmd_escape_categories(annotations, &e->categories) != 0)
+		return cli_usage_error(&cmd_escape_entry, "--annotations wants "
+		    "escape, inline, bounds, nil, other or all, not '%s'",
+		    annotations);
+	if (hot != NULL) {
+		errno = 0;
+		e->hot = strtod(hot, &end);
+		if (errno != 0 || *end != '\0' || end == hot || e->hot < 0 ||
+		    e->hot > 100)
+			return cli_usage_error(&cmd_escape_entry,
+			    "--hot wants a percentage, not '%s'", hot);
+		if (profile == NULL)
+			return cli_usage_error(&cmd_escape_entry,
+			    "--hot needs --profile");
+	}
+	if (index_name != NULL && profile == NULL)
+		return cli_usage_error(&cmd_escape_entry,
+		    "--sample-index needs --profile");
+	return 0;
+}
+
+/*
+ * Read one input and print its sites (or add them to doc). Returns 0, or
+ * -1 with *cause naming the input and the reason.
+ */
+static int
+cmd_escape_input(struct cmd_escape *e, const char *input, json_t *doc,
+    char **cause)
+{
+	const struct cmd_escape_cost *cost;
+	struct escape_report r;
+	const char *source;
+	char *near;
+	size_t k;
+
+	if (strcmp(input, "-") == 0 ? cmd_escape_stdin(&r, cause) != 0 :
+	    escape_load(input, PPROF_MAX_BYTES, &r, cause) != 0)
+		return -1;
+	near = cmd_escape_near(input);
+	if (doc != NULL)
+		json_array_append_new(json_object_get(doc, "inputs"),
+		    json_pack("{s:s, s:s, s:s?, s:I}", "path", input, "format",
+		    r.format == ESCAPE_FORMAT_JSON ? "json" : "text", "package",
+		    r.package, "sites", (json_int_t)r.n));
+	for (k = 0; k < r.n; k++) {
+		source = sourcemap_resolve_near(e->map, near, r.sites[k].file);
+		if (!cmd_escape_wanted(e, &r.sites[k], source, &cost))
+			continue;
+		if (doc != NULL)
+			json_array_append_new(json_object_get(doc, "sites"),
+			    cmd_escape_site_json(e, &r.sites[k], source, cost));
+		else
+			cmd_escape_print(e, &r.sites[k], source, cost, near);
+	}
+	free(near);
+	escape_release(&r);
+	return 0;
+}
+
 /* Run heaplens escape. */
 static int
 cmd_escape_exec(int argc, char **argv)
 {
 	const char *annotations = "escape", *profile = NULL, *index_name = NULL;
-	const char *hot = NULL, *trim = NULL, *source_path = NULL, *source;
-	const struct cmd_escape_cost *cost;
-	struct escape_report r;
+	const char *hot = NULL, *trim = NULL, *source_path = NULL;
 	struct cmd_escape e;
 	json_t *doc = NULL;
-	char **args, *cause = NULL, *end, *near, *text;
+	char **args, *cause = NULL, *text;
 	int json = 0, nargs, code, i;
-	size_t k;
 	const struct cli_option opts[] = {
 		{ "--annotations", &annotations, NULL },
 		{ "--profile", &profile, NULL },
@@ -352,25 +415,9 @@ cmd_escape_exec(int argc, char **argv)
 	code = cli_parse(&cmd_escape_entry, argc, argv, opts, args, &nargs);
 	if (code == 0 && nargs == 0)
 		code = cli_usage_error(&cmd_escape_entry, "missing INPUT");
-	if (code == 0 && cmd_escape_categories(annotations,
-	    &e.categories) != 0)
-		code = cli_usage_error(&cmd_escape_entry, "--annotations wants "
-		    "escape, inline, bounds, nil, other or all, not '%s'",
-		    annotations);
-	if (code == 0 && hot != NULL) {
-		errno = 0;
-		e.hot = strtod(hot, &end);
-		if (errno != 0 || *end != '\0' || end == hot || e.hot < 0 ||
-		    e.hot > 100)
-			code = cli_usage_error(&cmd_escape_entry,
-			    "--hot wants a percentage, not '%s'", hot);
-		else if (profile == NULL)
-			code = cli_usage_error(&cmd_escape_entry,
-			    "--hot needs --profile");
-	}
-	if (code == 0 && index_name != NULL && profile == NULL)
-		code = cli_usage_error(&cmd_escape_entry,
-		    "--sample-index needs --profile");
+	if (code == 0)
+		code = cmd_escape_check(&e, annotations, hot, profile,
+		    index_name);
 	if (code != 0)
 		goto out;
 	if (getcwd(e.cwd, sizeof e.cwd) == NULL)
@@ -382,34 +429,9 @@ cmd_escape_exec(int argc, char **argv)
 		goto fail;
 	if (json)
 		doc = json_pack("{s:[], s:[]}", "inputs", "sites");
-	for (i = 0; i < nargs; i++) {
-		if (strcmp(args[i], "-") == 0 ?
-		    cmd_escape_stdin(&r, &cause) != 0 :
-		    escape_load(args[i], PPROF_MAX_BYTES, &r, &cause) != 0)
+	for (i = 0; i < nargs; i++)
+		if (cmd_escape_input(&e, args[i], doc, &cause) != 0)
 			goto fail;
-		near = cmd_escape_near(args[i]);
-		if (doc != NULL)
-			json_array_append_new(json_object_get(doc, "inputs"),
-			    json_pack("{s:s, s:s, s:s?, s:I}", "path", args[i],
-			    "format", r.format == ESCAPE_FORMAT_JSON ? "json" :
-			    "text", "package", r.package, "sites",
-			    (json_int_t)r.n));
-		for (k = 0; k < r.n; k++) {
-			source = sourcemap_resolve_near(e.map, near,
-			    r.sites[k].file);
-			if (!cmd_escape_wanted(&e, &r.sites[k], source, &cost))
-				continue;
-			if (doc != NULL)
-				json_array_append_new(json_object_get(doc,
-				    "sites"), cmd_escape_site_json(&e,
-				    &r.sites[k], source, cost));
-			else
-				cmd_escape_print(&e, &r.sites[k], source, cost,
-				    near);
-		}
-		free(near);
-		escape_release(&r);
-	}
 	if (doc != NULL) {
 		text = json_dumps(doc, JSON_INDENT(2));
 		puts(text);
