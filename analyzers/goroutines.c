@@ -613,12 +613,16 @@ goroutines_debug2(struct goroutines_build *b, const char *data, size_t len)
 		}
 		/* A function or creator line: its location comes next. */
 		save = off;
+		n2 = 0;
 		if (!goroutines_next_line(data, len, &off, &s2, &n2) ||
 		    n2 < 2 || s2[0] != '\t' || goroutines_cut(data, len, off) ||
 		    goroutines_location(s2 + 1, n2 - 1, &filen, &line) != 0) {
 			/* Cut (the input ends here, or in the location), or
 			   the dump is over and other text follows. */
-			if (off >= len || (n2 > 0 && s2[0] == '\t'))
+			if ((n2 > 0 && s2[0] == '\t' && off > save) ||
+			    goroutines_cut(data, len, save) ||
+			    s[n - 1] == ')' ||
+			    goroutines_prefix(s, n, "created by "))
 				b->r->truncated++;
 			goroutines_flush(b);
 			in = 0;

@@ -25,6 +25,7 @@ extern const struct unit_test deps_tests[];
 extern const struct unit_test sourcemap_tests[];
 extern const struct unit_test document_tests[];
 extern const struct unit_test escape_tests[];
+extern const struct unit_test goroutines_tests[];
 extern const struct unit_test flame_tests[];
 extern const struct unit_test flamehtml_tests[];
 extern const struct unit_test frame_tests[];
