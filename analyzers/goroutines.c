@@ -93,9 +93,13 @@ static const char *
 goroutines_intern(struct goroutines_build *b, const char *s, size_t n)
 {
 	struct goroutines_report *r = b->r;
+	const char *nul = memchr(s, '\0', n);
 	size_t j;
 	char *copy;
 
+	/* Stored as C strings: two that differ after a NUL are one. */
+	if (nul != NULL)
+		n = (size_t)(nul - s);
 	if ((r->nstrings + 1) * 2 > b->stabcap)
 		goroutines_srehash(b);
 	j = goroutines_hash(s, n, 0) & (b->stabcap - 1);
