@@ -114,8 +114,8 @@ cmd_goroutines_display(const struct cmd_goroutines *c, const char *file)
 static void
 cmd_goroutines_summary(const struct goroutines_report *r)
 {
-	printf("%lld goroutines (%s)", (long long)r->total,
-	    goroutines_format_name(r->format));
+	printf("%lld goroutine%s (%s)", (long long)r->total,
+	    r->total == 1 ? "" : "s", goroutines_format_name(r->format));
 	if (r->compared)
 		printf(", %lld in the base", (long long)r->base_total);
 	printf(", %zu groups, %lld filtered (runtime, testing, the dump's "
