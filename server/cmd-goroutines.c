@@ -118,8 +118,8 @@ cmd_goroutines_summary(const struct goroutines_report *r)
 	    r->total == 1 ? "" : "s", goroutines_format_name(r->format));
 	if (r->compared)
 		printf(", %lld in the base", (long long)r->base_total);
-	printf(", %zu groups, %lld filtered (runtime, testing, the dump's "
-	    "writer)", r->n, (long long)r->filtered);
+	printf(", %zu group%s, %lld filtered (runtime, testing, the dump's "
+	    "writer)", r->n, r->n == 1 ? "" : "s", (long long)r->filtered);
 	if (r->truncated > 0)
 		printf(", %zu cut short", r->truncated);
 	if (r->format != GOROUTINES_FORMAT_DEBUG2)
