@@ -24,14 +24,17 @@
 ;; the directory of the nearest go.mod) and serves every Go buffer of
 ;; that project.  In those buffers:
 ;;
-;; - leak findings and hot lines are Flymake diagnostics (the backend
-;;   `heaplens-flymake', added beside eglot's or lsp-mode's);
+;; - leak findings, hot lines and the compiler's escape sites are
+;;   Flymake diagnostics (the backend `heaplens-flymake', added beside
+;;   eglot's or lsp-mode's); an escape site's text goes on with the first
+;;   steps of the compiler's explanation (`heaplens-flymake-flow-steps');
 ;; - each line a profile charges shows its cost at its end, in a face
 ;;   that gets hotter with the share of the total;
 ;; - each function with a cost has a lens above it (click it to show
 ;;   the next sample type);
 ;; - `heaplens-describe-line' explains the current line: every sample
-;;   type's cost and the costliest call paths into it;
+;;   type's cost, the costliest call paths into it and its escape sites
+;;   with the whole explanation;
 ;; - `heaplens-flame' draws the profile's call tree as text: RET jumps
 ;;   to a node's hottest line, TAB folds, f focuses, g refreshes.
 ;;
@@ -43,9 +46,11 @@
 ;;   (define-key heaplens-mode-map (kbd "C-c h") heaplens-command-map)
 ;;
 ;; Settings for the server (profile globs, sample index, thresholds,
-;; path mapping, checks) go in `heaplens-settings', e.g.
+;; path mapping, checks, which escape annotations to show) go in
+;; `heaplens-settings', e.g.
 ;;
-;;   (setq heaplens-settings '(:profiles ["prof/*.pb.gz"] :hotThreshold 2))
+;;   (setq heaplens-settings '(:profiles ["prof/*.pb.gz"] :hotThreshold 2
+;;                             :annotations (:bounds t) :escapeHotOnly t))
 ;;
 ;; lsp-mode users who would rather have lsp-mode run heaplens as an
 ;; add-on client (diagnostics, lenses and hovers through lsp-mode) set
@@ -123,6 +128,15 @@ in the buffer `heaplens-events-buffer' shows."
 (defcustom heaplens-use-flymake t
   "Whether `heaplens-mode' turns `flymake-mode' on."
   :type 'boolean)
+
+(defcustom heaplens-flymake-flow-steps 3
+  "How many steps of a diagnostic's explanation its Flymake text shows.
+An escape site comes with the compiler's explanation of why the value
+goes to the heap, one step per line (its relatedInformation).  The
+first steps follow the message in the Flymake text, one per line;
+Flymake's diagnostics list shows the message's line only.  The whole
+explanation is in `heaplens-describe-line'.  0 shows none."
+  :type 'integer)
 
 (defcustom heaplens-show-line-costs t
   "Whether `heaplens-mode' shows each line's cost at its end."
@@ -706,11 +720,33 @@ Errors from the server are `user-error's carrying its message."
                (current-buffer) beg stop
                (pcase (plist-get d :severity)
                  (1 :error) (2 :warning) (_ :note))
-               (if code
-                   (format "%s [%s]" (plist-get d :message) code)
-                 (plist-get d :message)))
+               (concat (if code
+                           (format "%s [%s]" (plist-get d :message) code)
+                         (plist-get d :message))
+                       (heaplens--flow-text (plist-get d :relatedInformation))))
               result)))
     (nreverse result)))
+
+(defun heaplens--flow-text (related)
+  "Return the first steps of RELATED (a relatedInformation vector) as text.
+At most `heaplens-flymake-flow-steps' of them, each on a line of its own
+as \"  MESSAGE (FILE:LINE)\", then how many more there are."
+  (let* ((count (length related))
+         (shown (min count (max 0 heaplens-flymake-flow-steps))))
+    (concat
+     (mapconcat
+      (lambda (r)
+        (let* ((location (plist-get r :location))
+               (path (heaplens--uri-to-path (plist-get location :uri)))
+               (start (plist-get (plist-get location :range) :start)))
+          (format "\n  %s (%s:%d)" (plist-get r :message)
+                  (if path (file-name-nondirectory path) "?")
+                  (1+ (or (plist-get start :line) 0)))))
+      (seq-take related shown) "")
+     (if (> count shown)
+         (format "\n  … %d more steps (M-x heaplens-describe-line)"
+                 (- count shown))
+       ""))))
 
 (defun heaplens--report-diagnostics (diagnostics)
   "Hand DIAGNOSTICS to Flymake, replacing the ones reported before."
@@ -1040,8 +1076,9 @@ ends of lines, each function's costs above it.
 ;;;###autoload
 (defun heaplens-describe-line (&optional pos)
   "Show what heaplens knows about the line at POS (default: point).
-Every sample type's cost of the line, and the costliest call paths
-into it, each frame a button that visits its source line."
+Every sample type's cost of the line, the costliest call paths into
+it and the compiler's escape sites on it with their whole explanation,
+each frame and step a button that visits its source line."
   (interactive)
   (unless (and heaplens-mode (heaplens--live-p heaplens--connection))
     (user-error "heaplens: turn on `heaplens-mode' first"))

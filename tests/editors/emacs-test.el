@@ -13,7 +13,8 @@
 ;; check (and "skip - emacs: NAME: WHY" for what cannot run here); the
 ;; script counts them.  Every expectation comes from heaplens's own
 ;; command line on the same files (heaplens lines --json, heaplens check
-;; --json, heaplens flame --json), never from numbers written here.
+;; --json, heaplens flame --json, heaplens escape --json), never from
+;; numbers written here.
 
 ;;; Code:
 
@@ -28,8 +29,11 @@
 (defvar hlt-failed 0)
 (defvar heaplens-lsp-mode-add-on)
 
-;; The profile the session loads, and the file it is about.
+;; The profile the session loads, the compiler's escape analysis the
+;; server finds (by its default escapeOutputs globs, among the others of
+;; samples/artefacts), and the file they are about.
 (defvar hlt-profile "artefacts/escapes/allocs.pb.gz")
+(defvar hlt-escapes "artefacts/escapes/escape-json")
 (defvar hlt-main (expand-file-name "escapes/main.go" hlt-ws))
 
 (defun hlt-print (fmt &rest args)
@@ -121,6 +125,33 @@ Return (STATUS . OUTPUT), stderr included in OUTPUT."
                                    'heaplens-flymake))
                    (flymake-diagnostics)))
           (lambda (a b) (< (car a) (car b))))))
+
+(defun hlt-escape-site-p (text)
+  "Return non-nil if Flymake TEXT is an escape site's (code escape)."
+  (string-match-p "\\`[^\n]* \\[escape\\]\\(\n\\|\\'\\)" text))
+
+(defun hlt-other-diagnostics (buffer)
+  "Return BUFFER's heaplens diagnostics but the escape sites, as (LINE TYPE TEXT)."
+  (cl-remove-if (lambda (d) (hlt-escape-site-p (nth 2 d)))
+                (hlt-heaplens-diagnostics buffer)))
+
+(defun hlt-escape-diagnostics (buffer)
+  "Return BUFFER's escape-site diagnostics as (LINE COLUMN TYPE TEXT).
+LINE is 1-based; COLUMN counts the characters before the diagnostic's
+start on its line (0-based), as Emacs does."
+  (with-current-buffer buffer
+    (save-excursion
+      (save-restriction
+        (widen)
+        (mapcar (lambda (d)
+                  (goto-char (flymake-diagnostic-beg d))
+                  (list (line-number-at-pos) (- (point) (line-beginning-position))
+                        (flymake-diagnostic-type d) (flymake-diagnostic-text d)))
+                (cl-remove-if-not
+                 (lambda (d) (and (eq (flymake-diagnostic-backend d)
+                                      'heaplens-flymake)
+                                  (hlt-escape-site-p (flymake-diagnostic-text d))))
+                 (flymake-diagnostics)))))))
 
 ;;;; Expectations from the command line
 
@@ -278,9 +309,9 @@ Return the buffer."
                                 (overlay-get ov 'after-string))
                                'heaplens-heat-hottest))
                    (format "line %s" (car hottest)))))
-    ;; Diagnostics.
-    (hlt-wait (lambda () (= (length (hlt-heaplens-diagnostics buffer)) (length hot))))
-    (let ((diags (hlt-heaplens-diagnostics buffer)))
+    ;; Diagnostics (the escape sites apart: hlt-check-escapes).
+    (hlt-wait (lambda () (= (length (hlt-other-diagnostics buffer)) (length hot))))
+    (let ((diags (hlt-other-diagnostics buffer)))
       (hlt-equal (format "diagnostics: hot-alloc on the %d lines at or above %s%% of %s"
                          (length hot) threshold index)
                  (mapcar #'car hot) (mapcar #'car diags))
@@ -363,6 +394,111 @@ Return the buffer."
                        (and b (string-match-p "main\\.go:[0-9]+" (button-label b)))))
                    "no button")))
     (list costs total unit index)))
+
+(defun hlt-char-column (buffer line byte-column)
+  "Return the characters before 1-based BYTE-COLUMN of 1-based LINE of BUFFER.
+That is the compiler's column (bytes of UTF-8) as Emacs counts columns."
+  (let ((bytes (encode-coding-string (hlt-line-text buffer line) 'utf-8)))
+    (length (decode-coding-string (substring bytes 0 (1- byte-column)) 'utf-8))))
+
+(defun hlt-expected-sites (buffer)
+  "Return the escape sites of escapes/main.go as (LINE COLUMN MESSAGE BYTE-COLUMN).
+As `heaplens escape --json --profile' lists them; COLUMN is the site's
+0-based column in characters of BUFFER (the file's text)."
+  (let (sites)
+    (seq-doseq (s (plist-get (hlt-json "escape" "--json" "--profile" hlt-profile
+                                       hlt-escapes)
+                             :sites))
+      (when (equal (plist-get s :source) hlt-main)
+        (push (list (plist-get s :line)
+                    (hlt-char-column buffer (plist-get s :line) (plist-get s :col))
+                    (plist-get s :message) (plist-get s :col) (plist-get s :kind))
+              sites)))
+    (nreverse sites)))
+
+(defun hlt-site-matches-p (site diagnostic)
+  "Return non-nil if DIAGNOSTIC, as `hlt-escape-diagnostics' has it, is SITE.
+The same line and column, and a first line of text that is the site's
+message, maybe with its line's cost, and the code."
+  (let ((first (car (split-string (nth 3 diagnostic) "\n")))
+        (message (nth 2 site)))
+    (and (equal (nth 0 site) (nth 0 diagnostic))
+         (equal (nth 1 site) (nth 1 diagnostic))
+         (or (equal first (concat message " [escape]"))
+             (and (string-prefix-p (concat message " — ") first)
+                  (string-suffix-p " [escape]" first))))))
+
+(defun hlt-match-sites (sites diagnostics)
+  "Pair SITES with DIAGNOSTICS one to one; return (MISSING . EXTRA)."
+  (let ((left (copy-sequence diagnostics)) missing)
+    (dolist (site sites)
+      (let ((hit (cl-find-if (lambda (d) (hlt-site-matches-p site d)) left)))
+        (if hit
+            (setq left (delq hit left))
+          (push site missing))))
+    (cons (nreverse missing) left)))
+
+(defun hlt-check-escapes (buffer)
+  "The compiler's escape sites in BUFFER: Flymake notes at their columns."
+  (let* ((sites (hlt-expected-sites buffer))
+         (kinds (delete-dups (mapcar (lambda (s) (nth 4 s)) sites))))
+    (hlt-check "expectations: heaplens escape --json lists escape, moved and leak sites of escapes/main.go"
+               (cl-subsetp '("escape" "moved" "leak") kinds :test #'equal)
+               (format "%S" kinds))
+    (hlt-wait (lambda () (= (length (hlt-escape-diagnostics buffer)) (length sites))))
+    (let* ((diags (hlt-escape-diagnostics buffer))
+           (unmatched (hlt-match-sites sites diags))
+           ;; The sites after non-ASCII text: there a column in bytes, or
+           ;; in UTF-16 units (line 135's emoji is two), is not Emacs's.
+           (wide (cl-remove-if (lambda (s) (= (nth 1 s) (1- (nth 3 s)))) sites))
+           (wide-lines (delete-dups (mapcar #'car wide))))
+      (hlt-check (format "escape sites: each of the %d is a Flymake note at its line and character column"
+                         (length sites))
+                 (and sites (null (car unmatched)) (null (cdr unmatched))
+                      (cl-every (lambda (d) (eq (nth 2 d) :note)) diags))
+                 (format "missing (line column message): %S" (car unmatched))
+                 (format "extra: %S" (cdr unmatched)))
+      (hlt-check (format "escape sites after non-ASCII text (lines %S) are at character columns"
+                         wide-lines)
+                 (and (memq 82 wide-lines) (memq 135 wide-lines)
+                      (cl-every (lambda (s)
+                                  (cl-find-if (lambda (d) (hlt-site-matches-p s d))
+                                              diags))
+                                wide))
+                 (format "expected: %S" wide)
+                 (format "actual: %S" (cl-remove-if-not
+                                       (lambda (d) (memq (car d) wide-lines))
+                                       diags)))
+      ;; The cost of the moved e as the CLI's text says it, and its
+      ;; explanation (relatedInformation) in the Flymake text.
+      (let* ((text (cdr (hlt-run "escape" "--profile" hlt-profile hlt-escapes)))
+             (cost (and (string-match "escapes/main\\.go:34:2: moved to heap: e — \\(.*\\) \\[moved\\]$"
+                                      text)
+                        (match-string 1 text)))
+             (moved (cl-find-if (lambda (d) (and (= (car d) 34)
+                                                 (string-prefix-p "moved to heap: e"
+                                                                  (nth 3 d))))
+                                diags)))
+        (hlt-check (format "escape sites: moved to heap: e says what heaplens escape --profile does: %s"
+                           cost)
+                   (and cost moved
+                        (string-prefix-p (format "moved to heap: e — %s [escape]" cost)
+                                         (nth 3 moved)))
+                   (format "%S" moved))
+        (hlt-check "escape sites: the Flymake text goes on with the compiler's explanation"
+                   (and moved (string-match-p "\n.*from &e (address-of)" (nth 3 moved)))
+                   (format "%S" moved))))
+    ;; The line description: the site and its whole explanation.
+    (with-current-buffer buffer
+      (goto-char (point-min))
+      (forward-line 33)
+      (heaplens-describe-line))
+    (let ((text (and (get-buffer "*heaplens line*")
+                     (with-current-buffer "*heaplens line*" (buffer-string)))))
+      (hlt-check "describe-line on line 34: Escape analysis and the step from &e (address-of)"
+                 (and text (string-match-p "Escape analysis" text)
+                      (string-match-p (regexp-quote "from &e (address-of)") text))
+                 (format "%S" text)))))
 
 (defun hlt-flame-row (name)
   "Move to the first row of the flame view whose node is NAME; return it."
@@ -768,6 +904,7 @@ the sample is 100 bytes of sample type space."
                hlt-ws (and conn (heaplens--root conn)))
     (when conn
       (let ((expected (hlt-check-session buffer)))
+        (hlt-check-escapes buffer)
         (with-current-buffer buffer
           (let ((other (find-file-noselect
                         (expand-file-name "escapes/sanitize.go" hlt-ws))))

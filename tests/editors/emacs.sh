@@ -5,7 +5,8 @@
 # nothing is written into the repository), then runs tests/editors/emacs-test.el
 # in `emacs -Q --batch` on a private copy of samples/: heaplens-mode on
 # escapes/main.go (with eglot and gopls beside it when they are installed),
-# its diagnostics, line costs, lenses and line description, the flame view's
+# its diagnostics, escape sites (samples/artefacts/escapes/escape-json comes
+# with the copy), line costs, lenses and line description, the flame view's
 # jump to source, the commands, incremental edits, and a leak finding cleared
 # by a save. Skips when emacs is not installed.
 . "$(dirname "$0")/../cli/lib.sh"

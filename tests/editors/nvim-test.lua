@@ -1,11 +1,13 @@
 -- nvim-test.lua - the Neovim plugin against a real heaplens, run by
 -- tests/editors/nvim.sh as `nvim --headless -u NONE` with editors/nvim on
 -- the runtimepath. Every expectation comes from the heaplens CLI on the same
--- files (lines --json, check --json, flame --json), never from guesses.
+-- files (lines --json, check --json, flame --json, escape --json), never
+-- from guesses.
 --
 -- Environment: HEAPLENS (the command, maybe a valgrind wrapper), HEAPLENS_WS
 -- (a private workspace: go.mod, escapes/, bodyleak/, internal/, prof/ with
--- allocs.pb.gz, base.heap: a heap profile no glob matches), HEAPLENS_CPU (a
+-- allocs.pb.gz, art/escape-json: the compiler's escape analysis of escapes/,
+-- base.heap: a heap profile no glob matches), HEAPLENS_CPU (a
 -- CPU profile to add to prof/ on the way), HEAPLENS_OUT (where results go: "ok\tNAME",
 -- "not ok\tNAME\tDETAIL..." or "skip\tNAME\tREASON" per line, then "done"),
 -- HEAPLENS_WAIT (milliseconds to wait for the server, default 20000),
@@ -16,6 +18,7 @@ local hl = vim.split(assert(os.getenv('HEAPLENS'), 'HEAPLENS'), '%s+',
   { trimempty = true })
 local WAIT = tonumber(os.getenv('HEAPLENS_WAIT') or '') or 20000
 local PROFILE = ws .. '/prof/allocs.pb.gz'
+local ESCAPES = ws .. '/art/escape-json'
 local HOT = 10 -- the test's hotThreshold: not the default, so settings count
 
 -- Write one result line.
@@ -46,14 +49,20 @@ local function wait(cond, ms)
   end, 50)
 end
 
--- Run the heaplens CLI in the workspace and decode its JSON output.
-local function cli(args)
+-- Run the heaplens CLI in the workspace and return its standard output.
+local function cli_text(args)
   local argv = vim.list_extend(vim.deepcopy(hl), args)
   local quoted = vim.tbl_map(vim.fn.shellescape, argv)
   local pipe = io.popen('cd ' .. vim.fn.shellescape(ws) .. ' && '
     .. table.concat(quoted, ' ') .. ' 2>/dev/null')
   local text = pipe:read('*a')
   pipe:close()
+  return text
+end
+
+-- Run the heaplens CLI in the workspace and decode its JSON output.
+local function cli(args)
+  local text = cli_text(args)
   local ok, value = pcall(vim.fn.json_decode, text)
   if not ok or type(value) ~= 'table' then
     return nil, text
@@ -138,15 +147,97 @@ local function costs_match(bufnr, want)
   return true
 end
 
--- Return heaplens's diagnostics of bufnr: { [0-based line] = diagnostic }.
+-- Return heaplens's escape-site diagnostics of bufnr (code escape), a list.
+local function escape_diagnostics(bufnr)
+  local got = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    if d.source == 'heaplens' and d.code == 'escape' then
+      table.insert(got, d)
+    end
+  end
+  return got
+end
+
+-- Return heaplens's other diagnostics of bufnr (hot-alloc, growth, leak
+-- checks): { [0-based line] = diagnostic }.
 local function heaplens_diagnostics(bufnr)
   local got = {}
   for _, d in ipairs(vim.diagnostic.get(bufnr)) do
-    if d.source == 'heaplens' then
+    if d.source == 'heaplens' and d.code ~= 'escape' then
       got[d.lnum] = d
     end
   end
   return got
+end
+
+-- Return the escape sites `heaplens escape --json --profile` lists for
+-- file (a path ending in /FILE): { line, col, kind, message } with line and
+-- col 0-based, col in bytes (the compiler's column less one); and the CLI's
+-- text output, which carries the costs as the server words them.
+local function expected_sites(file)
+  local args = { 'escape', '--json', '--profile', PROFILE, ESCAPES }
+  local json = assert(cli(args), 'heaplens escape --json failed')
+  local want = {}
+  for _, s in ipairs(json.sites) do
+    if s.source and s.source:sub(-#file - 1) == '/' .. file then
+      table.insert(want, { line = s.line - 1, col = s.col - 1,
+        kind = s.kind, message = s.message })
+    end
+  end
+  table.remove(args, 2)
+  return want, cli_text(args)
+end
+
+-- Return the kind (escape, moved, leak) the server put in a diagnostic's
+-- data.
+local function site_kind(d)
+  local lsp = d.user_data and d.user_data.lsp or {}
+  return lsp.data and lsp.data.kind
+end
+
+-- Return whether diagnostic d is the escape site w: the same line, byte
+-- column, kind and message (followed by the cost of the line, if any).
+local function is_site(d, w)
+  return d.lnum == w.line and d.col == w.col and site_kind(d) == w.kind
+    and (d.message == w.message
+      or vim.startswith(d.message, w.message .. ' — '))
+end
+
+-- Pair the expected sites with the diagnostics one to one: returns the
+-- sites no diagnostic matches and the diagnostics left over.
+local function match_sites(want, got)
+  local used, missing, extra = {}, {}, {}
+  for _, w in ipairs(want) do
+    local hit
+    for i, d in ipairs(got) do
+      if not used[i] and is_site(d, w) then
+        hit = i
+        break
+      end
+    end
+    if hit then
+      used[hit] = true
+    else
+      table.insert(missing, w)
+    end
+  end
+  for i, d in ipairs(got) do
+    if not used[i] then
+      table.insert(extra, d)
+    end
+  end
+  return missing, extra
+end
+
+-- Describe sites or diagnostics for a failure message: "line:col message",
+-- 1-based as the compiler prints them.
+local function show_sites(list)
+  local out = {}
+  for _, x in ipairs(list) do
+    table.insert(out, string.format('%d:%d %s', (x.line or x.lnum) + 1,
+      x.col + 1, x.message))
+  end
+  return table.concat(out, '; ')
 end
 
 -- Find, depth first, the first node named name in a --json flame tree,
@@ -189,6 +280,89 @@ end
 local function current_file()
   local name = vim.api.nvim_buf_get_name(0)
   return vim.loop.fs_realpath(name) or name
+end
+
+-- Escape sites: every site the CLI lists for escapes/main.go is a
+-- diagnostic on its line and byte column as vim.diagnostic holds it (lnum,
+-- col: 0-based, bytes), non-ASCII lines included; the moved e carries its
+-- cost; the hover of its line explains it.
+local function check_escapes(client, bufnr)
+  local heaplens = require('heaplens')
+  local want, text = expected_sites('escapes/main.go')
+  local kinds = {}
+  for _, w in ipairs(want) do
+    kinds[w.kind] = true
+  end
+  check('heaplens escape --json lists sites of escapes/main.go (escape, '
+    .. 'moved, leak)', kinds.escape and kinds.moved and kinds.leak,
+    show(kinds))
+  wait(function() return #escape_diagnostics(bufnr) == #want end)
+  local got = escape_diagnostics(bufnr)
+  local missing, extra = match_sites(want, got)
+  check(string.format('each of the %d escape sites is a diagnostic at its '
+    .. 'line and byte column', #want), #want > 0 and #missing == 0
+      and #extra == 0,
+    'missing ' .. show_sites(missing) .. ' / extra ' .. show_sites(extra))
+  local info = #got > 0
+  for _, d in ipairs(got) do
+    info = info and d.severity == vim.diagnostic.severity.INFO
+  end
+  check('escape sites are Information diagnostics', info)
+
+  -- The sites after non-ASCII text: their byte column is not their UTF-16
+  -- column, so a conversion left out (or done twice) moves them.
+  local wide, lines, wide_ok = {}, {}, true
+  for _, w in ipairs(want) do
+    local line = vim.api.nvim_buf_get_lines(bufnr, w.line, w.line + 1,
+      false)[1] or ''
+    local units = vim.str_utfindex(line, w.col)
+    if units ~= w.col then
+      table.insert(wide, w)
+      lines[w.line + 1] = true
+      local ok_here = false
+      for _, d in ipairs(got) do
+        ok_here = ok_here or is_site(d, w)
+      end
+      wide_ok = wide_ok and ok_here
+    end
+  end
+  check('the sites after non-ASCII text (lines ' .. show(lines) .. ') sit '
+    .. 'at byte columns, not UTF-16 ones', #wide > 0 and lines[82]
+      and lines[135] and wide_ok, show_sites(wide) .. ' got '
+      .. show_sites(got))
+
+  -- The cost, as `heaplens escape --profile` words it.
+  local cost
+  for _, l in ipairs(vim.split(text, '\n')) do
+    cost = cost or l:match('escapes/main%.go:34:2: moved to heap: e — (.-) '
+      .. '%[moved%]$')
+  end
+  local moved
+  for _, d in ipairs(got) do
+    if d.lnum == 33 and vim.startswith(d.message, 'moved to heap: e') then
+      moved = d
+    end
+  end
+  check('moved to heap: e says what the CLI\'s --profile says: '
+    .. tostring(cost), cost ~= nil and moved ~= nil
+      and moved.message == 'moved to heap: e — ' .. cost,
+    moved and moved.message or 'no diagnostic')
+
+  -- The hover of line 34, through Neovim's own hover handler.
+  local result = heaplens.request_sync(client, 'textDocument/hover', {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    position = { line = 33, character = 1 } }, WAIT, bufnr)
+  local _, win = vim.lsp.handlers['textDocument/hover'](nil, result,
+    { method = 'textDocument/hover', client_id = client.id, bufnr = bufnr },
+    {})
+  local hover = win and table.concat(vim.api.nvim_buf_get_lines(
+    vim.api.nvim_win_get_buf(win), 0, -1, false), '\n') or ''
+  check('the hover of line 34 explains the site: Escape analysis, '
+    .. 'from &e (address-of)', hover:find('Escape analysis', 1, true)
+      and hover:find('from &e (address-of)', 1, true), hover)
+  if win then
+    vim.api.nvim_win_close(win, true)
+  end
 end
 
 local function run()
@@ -313,7 +487,10 @@ local function run()
     kinds_ok = kinds_ok and d.code == 'hot-alloc'
       and d.severity == vim.diagnostic.severity.INFO
   end
-  check('they are hot-alloc Information diagnostics', kinds_ok)
+  check('they (all but the escape sites) are hot-alloc Information '
+    .. 'diagnostics', kinds_ok)
+
+  check_escapes(client, main_buf)
 
   -- A second file of the module: the same client, and its leak finding.
   vim.cmd('edit ' .. vim.fn.fnameescape(body_go))

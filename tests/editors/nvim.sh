@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # nvim.sh - the Neovim plugin (editors/nvim) in a real headless Neovim on a
 # private copy of samples/: the client attaches, line costs and diagnostics
-# land on the lines the CLI names, and the flame view jumps to source. The
+# land on the lines the CLI names, escape sites on their lines and columns
+# (non-ASCII lines included), and the flame view jumps to source. The
 # checks themselves are in nvim-test.lua; this script prepares the
 # workspace, runs Neovim and reports its results as lib.sh does.
 . "$(dirname "$0")/../cli/lib.sh"
@@ -13,10 +14,13 @@ if ! command -v nvim >/dev/null 2>&1; then
 fi
 
 ws=$TMP/ws
-mkdir -p "$ws/prof"
+mkdir -p "$ws/prof" "$ws/art"
 cp -R "$TOP/samples/escapes" "$TOP/samples/bodyleak" "$TOP/samples/internal" \
 	"$TOP/samples/go.mod" "$ws/"
 cp "$TOP/samples/artefacts/escapes/allocs.pb.gz" "$ws/prof/"
+# The compiler's escape analysis of escapes/ (-gcflags=-json=0,DIR), found by
+# the default escapeOutputs glob **/escape-json.
+cp -R "$TOP/samples/artefacts/escapes/escape-json" "$ws/art/"
 cp "$TOP/samples/artefacts/escapes/heap.pb.gz" "$ws/base.heap"
 ws=$(cd "$ws" && pwd -P)
 

@@ -2,7 +2,10 @@
 # The Vim plugin (editors/vim) in a real Vim with Debian's ALE, headless
 # (vim -es), in a scratch copy of samples/: ALE shows heaplens's leak
 # diagnostic on the line `heaplens check` reports and the hot lines' costs
-# (hot-alloc) where `heaplens lines` finds them, beside gopls;
+# (hot-alloc) where `heaplens lines` finds them, beside gopls; the compiler's
+# escape sites of samples/escapes/main.go (samples/artefacts/escapes/
+# escape-json comes with the copy) at the lines and byte columns
+# `heaplens escape` gives, after non-ASCII text too;
 # :HeaplensCheck fills the quickfix list with the CLI's findings; <CR> on the
 # hottest function of :HeaplensFlame lands on its file and line. The
 # expectations come from the CLI's --json output; tests/editors/vim.vim does
@@ -63,6 +66,15 @@ hot_lines=$(for p in samples/artefacts/bodyleak/*.pb.gz; do
 		 (if $t < 0 then -$t else $t end) >= 5)) | .line'
 done | sort -un | tr '\n' ' ')
 
+# The escape sites of escapes/main.go, with the costs of the escapes
+# sample's allocs profile: the positions from --json, the costs as the
+# server words them from the text.
+escapes=samples/artefacts/escapes
+$HEAPLENS escape --json --profile $escapes/allocs.pb.gz $escapes/escape-json \
+    >"$TMP/escape.json"
+$HEAPLENS escape --profile $escapes/allocs.pb.gz $escapes/escape-json \
+    >"$TMP/escape.txt"
+
 flame_json=
 profile=samples/artefacts/bodyleak/allocs.pb.gz
 if $HEAPLENS flame --help >/dev/null 2>&1; then
@@ -83,6 +95,8 @@ export TOP ALE_DIR
 HOT_LINES=$hot_lines HEAPLENS_CMD=$TMP/heaplens RESULTS=$TMP/results \
     CHECK_FILE_JSON=$TMP/check-file.json CHECK_ALL_JSON=$TMP/check-all.json \
     FLAME_JSON=$flame_json FLAME_PROFILE=$profile FLAME_SOURCE=$source \
+    ESCAPE_JSON=$TMP/escape.json ESCAPE_TXT=$TMP/escape.txt \
+    ESCAPE_SOURCE=samples/escapes/main.go \
     timeout 120 vim -N -u NONE -i NONE -es -S "$TOP/tests/editors/vim.vim" \
     </dev/null >"$TMP/vim.out" 2>&1
 status=$?

@@ -1,11 +1,15 @@
 " vim.vim - the Vim half of tests/editors/vim.sh, run by `vim -es` in a copy
 " of samples/. It loads ALE and editors/vim, then checks ALE's heaplens
-" diagnostics, :HeaplensCheck and the flame buffer's jump against what the
-" heaplens CLI said (the JSON files vim.sh wrote), and writes one result per
-" line to $RESULTS: "ok<Tab>NAME", "not ok<Tab>NAME<Tab>REASON" or
-" "#<Tab>COMMENT".
+" diagnostics (escape sites included), :HeaplensCheck and the flame buffer's
+" jump against what the heaplens CLI said (the files vim.sh wrote), and
+" writes one result per line to $RESULTS: "ok<Tab>NAME",
+" "not ok<Tab>NAME<Tab>REASON" or "#<Tab>COMMENT".
 
 set nocompatible
+" As Vim sets it in a UTF-8 locale: in the C locale it would be latin1, where
+" json_decode() cannot keep the "—" of the server's messages, and the test
+" could not tell non-ASCII text from bytes.
+set encoding=utf-8
 let &runtimepath = $TOP . '/editors/vim,' . $ALE_DIR . ',' . &runtimepath
 let g:heaplens_executable = $HEAPLENS_CMD
 let g:ale_go_heaplens_executable = $HEAPLENS_CMD
@@ -66,6 +70,50 @@ function! s:AleHot() abort
 	\ {_, v -> v.linter_name ==# 'heaplens' && get(v, 'code', '') ==# 'hot-alloc'})
 endfunction
 
+" ALE's heaplens escape-site items (code escape) in the current buffer.
+function! s:AleEscapes() abort
+	return filter(copy(ale#engine#GetLoclist(bufnr('%'))),
+	\ {_, v -> v.linter_name ==# 'heaplens' && get(v, 'code', '') ==# 'escape'})
+endfunction
+
+" Whether ALE item V is the escape site S of heaplens escape --json: the
+" same line, the same byte column (what a loclist's col is), and the site's
+" message, maybe followed by its line's cost.
+function! s:IsSite(v, s) abort
+	return a:v.lnum == a:s.line && a:v.col == a:s.col
+	\ && (a:v.text ==# a:s.message
+	\     || stridx(a:v.text, a:s.message . " \u2014 ") == 0)
+endfunction
+
+" The sites of the list SITES no item of ITEMS matches, and the items left
+" over, pairing them one to one: [missing, extra].
+function! s:MatchSites(sites, items) abort
+	let l:left = copy(a:items)
+	let l:missing = []
+	for l:s in a:sites
+		let l:hit = -1
+		for l:i in range(len(l:left))
+			if s:IsSite(l:left[l:i], l:s)
+				let l:hit = l:i
+				break
+			endif
+		endfor
+		if l:hit >= 0
+			call remove(l:left, l:hit)
+		else
+			call add(l:missing, l:s)
+		endif
+	endfor
+	return [l:missing, l:left]
+endfunction
+
+" Sites or ALE items as 'line:col message' for a failure message.
+function! s:ShowSites(list) abort
+	return join(map(copy(a:list), {_, x -> printf('%d:%d %s',
+	\ get(x, 'line', get(x, 'lnum', 0)), x.col,
+	\ get(x, 'message', get(x, 'text', '')))}), '; ')
+endfunction
+
 " Whether ALE has an initialized language server whose id contains NAME.
 function! s:ServerUp(name) abort
 	for l:conn in values(ale#lsp#GetConnections())
@@ -117,6 +165,113 @@ function! s:TestAle() abort
 	else
 		call s:Comment('gopls is not installed: not run beside heaplens')
 	endif
+endfunction
+
+" ALE: the compiler's escape sites of $ESCAPE_SOURCE, as heaplens escape
+" --json lists them, at their lines and byte columns, the sites after
+" non-ASCII text included; the moved e with its cost and explanation.
+function! s:TestEscapes() abort
+	let l:path = fnamemodify($ESCAPE_SOURCE, ':p')
+	let l:want = filter(s:ReadJson($ESCAPE_JSON).sites,
+	\ {_, s -> fnamemodify(s.source, ':p') ==# l:path})
+	let l:kinds = uniq(sort(map(copy(l:want), 'v:val.kind')))
+	if l:kinds ==# ['escape', 'leak', 'moved']
+		call s:Ok('heaplens escape --json lists escape, moved and leak sites')
+	else
+		call s:NotOk('heaplens escape --json lists escape, moved and leak sites',
+		\ string(l:kinds))
+	endif
+	execute 'edit ' . fnameescape($ESCAPE_SOURCE)
+	ALELint
+	call s:WaitFor({-> len(s:AleEscapes()) == len(l:want)}, 30)
+	let l:got = s:AleEscapes()
+	let [l:missing, l:extra] = s:MatchSites(l:want, l:got)
+	let l:name = printf('ALE shows the %d escape sites at their lines and '
+	\ . 'byte columns', len(l:want))
+	if !empty(l:want) && empty(l:missing) && empty(l:extra)
+		call s:Ok(l:name)
+	else
+		call s:NotOk(l:name, 'missing ' . s:ShowSites(l:missing)
+		\ . ' / extra ' . s:ShowSites(l:extra))
+	endif
+	" The sites after non-ASCII text, where a UTF-16 column (the server's)
+	" taken for a byte column lands too far left.
+	let l:wide = filter(copy(l:want), {_, s -> strlen(strpart(getline(s.line),
+	\ 0, s.col - 1)) != strchars(strpart(getline(s.line), 0, s.col - 1))})
+	let l:lines = uniq(sort(map(copy(l:wide), 'v:val.line'), 'n'))
+	let l:name = 'ALE shows the escape sites after non-ASCII text (lines '
+	\ . join(l:lines, ', ') . ') at their byte columns'
+	let l:missing = s:MatchSites(l:wide, l:got)[0]
+	if index(l:lines, 82) >= 0 && index(l:lines, 135) >= 0 && empty(l:missing)
+		call s:Ok(l:name)
+	else
+		call s:NotOk(l:name, 'missing ' . s:ShowSites(l:missing) . ' in '
+		\ . s:ShowSites(filter(copy(l:got), {_, v -> index(l:lines, v.lnum) >= 0})))
+	endif
+	" The moved e: the cost heaplens escape --profile prints.
+	let l:cost = ''
+	for l:line in readfile($ESCAPE_TXT)
+		let l:m = matchlist(l:line, 'escapes/main\.go:34:2: moved to heap: e '
+		\ . "\u2014" . ' \(.*\) \[moved\]$')
+		if !empty(l:m)
+			let l:cost = l:m[1]
+		endif
+	endfor
+	let l:moved = filter(copy(l:got),
+	\ {_, v -> v.lnum == 34 && stridx(v.text, 'moved to heap: e') == 0})
+	let l:name = 'moved to heap: e says what heaplens escape --profile does: '
+	\ . l:cost
+	if !empty(l:cost) && len(l:moved) == 1
+	\ && l:moved[0].text ==# 'moved to heap: e ' . "\u2014" . ' ' . l:cost
+		call s:Ok(l:name)
+	else
+		call s:NotOk(l:name, string(l:moved))
+	endif
+	" Its explanation (relatedInformation) in the details (:ALEDetail).
+	let l:name = ':ALEDetail of moved to heap: e has the step from &e (address-of)'
+	if len(l:moved) == 1
+	\ && stridx(get(l:moved[0], 'detail', ''), 'from &e (address-of)') >= 0
+		call s:Ok(l:name)
+	else
+		call s:NotOk(l:name, string(l:moved))
+	endif
+	" Published again while the buffer is open (another sample type changes
+	" the costs in the messages), the sites go through ALE's own handler too:
+	" they stay at their byte columns.
+	call s:SelectSampleIndex('alloc_objects')
+	let l:name = 'after a republish (alloc_objects) the sites after non-ASCII '
+	\ . 'text are still at their byte columns'
+	if !s:WaitFor({-> s:MovedText() !=# get(get(l:moved, 0, {}), 'text', '')
+	\ && len(s:AleEscapes()) == len(l:want)}, 30)
+		call s:NotOk(l:name, 'no republish: ' . s:MovedText())
+	else
+		let l:missing = s:MatchSites(l:wide, s:AleEscapes())[0]
+		if empty(l:missing)
+			call s:Ok(l:name)
+		else
+			call s:NotOk(l:name, 'missing ' . s:ShowSites(l:missing) . ' in '
+			\ . s:ShowSites(filter(s:AleEscapes(),
+			\ {_, v -> index(l:lines, v.lnum) >= 0})))
+		endif
+	endif
+	call s:SelectSampleIndex('alloc_space')
+endfunction
+
+" The text of ALE's moved to heap: e on line 34, or ''.
+function! s:MovedText() abort
+	for l:v in s:AleEscapes()
+		if l:v.lnum == 34 && stridx(l:v.text, 'moved to heap: e') == 0
+			return l:v.text
+		endif
+	endfor
+	return ''
+endfunction
+
+" Ask the current buffer's heaplens server to show sample type NAME.
+function! s:SelectSampleIndex(name) abort
+	call ale#lsp_linter#SendRequest(bufnr('%'), 'heaplens',
+	\ [0, 'workspace/executeCommand', {'command': 'heaplens.selectSampleIndex',
+	\ 'arguments': [a:name]}])
 endfunction
 
 " :HeaplensCheck samples: the quickfix list is the CLI's findings, in order,
@@ -217,6 +372,7 @@ endfunction
 
 try
 	call s:TestAle()
+	call s:TestEscapes()
 	call s:TestCheck()
 	" Without heaplens flame, vim.sh said so already.
 	if !empty($FLAME_JSON)

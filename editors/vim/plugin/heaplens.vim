@@ -1,6 +1,7 @@
 " heaplens.vim - leak checks and flame graphs from heaplens in Vim.
-" Diagnostics come through ALE (ale_linters/go/heaplens.vim); this file only
-" defines the commands. See :help heaplens.
+" Diagnostics come through ALE (ale_linters/go/heaplens.vim); this file
+" defines the commands and puts autoload/heaplens/ale.vim between ALE and
+" the server. See :help heaplens.
 
 if exists('g:loaded_heaplens') || &compatible
 	finish
@@ -11,3 +12,10 @@ let g:loaded_heaplens = 1
 command! -nargs=* -complete=file HeaplensCheck call heaplens#Check(<f-args>)
 " :HeaplensFlame PROFILE [OPTIONS...]  the flame tree in a scratch buffer
 command! -nargs=+ -complete=file HeaplensFlame call heaplens#Flame(<f-args>)
+
+" ALE: heaplens's diagnostics at byte columns, with their explanations, and
+" kept for files opened later (autoload/heaplens/ale.vim).
+augroup heaplens_ale
+	autocmd!
+	autocmd User ALELSPStarted call heaplens#ale#LSPStarted()
+augroup END
