@@ -11,8 +11,10 @@
  *
  * Formats, by release (read from the runtime's own source):
  * - Go 1.10-1.17: no "MB stacks" / "MB globals"; otherwise as below.
- * - Go 1.18 and later (1.19 is what samples/artefacts holds; 1.20-1.23
- *   print the same fields): "K MB stacks, L MB globals, " before "M P".
+ * - Go 1.18 and later (1.19 is what samples/artefacts holds; later
+ *   sources, with arenas and metadata huge pages, print the same fields,
+ *   only reading the stack figure from another counter): "K MB stacks,
+ *   L MB globals, " before "M P".
  * - Every release since 1.10: three clock phases (STW sweep termination,
  *   concurrent mark, STW mark termination) and five CPU figures; times
  *   through fmtNSAsMS, so whole milliseconds from 10 ms on ("12") and two
@@ -23,7 +25,7 @@
  *   CPU spent in GC since the program started; " (forced)" for a
  *   collection runtime.GC() or debug.FreeOSMemory() asked for.
  * - Lines that share stderr and are not cycles: "scvg..." (the scavenger,
- *   up to Go 1.18), "scav ..." (1.19 on), "pacer: ..." (gcpacertrace=1),
+ *   before Go 1.19), "scav ..." (Go 1.19's scavenger trace), "pacer: ..." (gcpacertrace=1),
  *   "GC forced" (the two-minute periodic GC) and the program's own output,
  *   also in front of "gc N @" on the same line when it wrote no newline.
  *
