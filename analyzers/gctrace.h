@@ -24,10 +24,11 @@
  *   P% is int(gc_cpu_fraction * 100), the runtime's cumulative share of
  *   CPU spent in GC since the program started; " (forced)" for a
  *   collection runtime.GC() or debug.FreeOSMemory() asked for.
- * - Lines that share stderr and are not cycles: "scvg..." (the scavenger,
- *   before Go 1.19), "scav ..." (Go 1.19's scavenger trace), "pacer: ..." (gcpacertrace=1),
- *   "GC forced" (the two-minute periodic GC) and the program's own output,
- *   also in front of "gc N @" on the same line when it wrote no newline.
+ * - Lines that share stderr and are not cycles: "scvg..." (the
+ *   scavenger, before Go 1.19), "scav ..." (its trace in Go 1.19),
+ *   "pacer: ..." (gcpacertrace=1), "GC forced" (the two-minute periodic
+ *   GC) and the program's own output, also in front of "gc N @" on the
+ *   same line when it wrote no newline.
  *
  * Invariants:
  * - Parsing never crashes, never reads past len, and keeps one struct
