@@ -171,6 +171,7 @@ FUZZ_SRCS_pprof = analyzers/pprof.c analyzers/frames.c analyzers/lines.c \
 	analyzers/flame.c
 FUZZ_OBJS_pprof = $(B)/fuzz/profile.pb-c.o
 FUZZ_SRCS_escape = analyzers/escape.c
+FUZZ_SRCS_gctrace = analyzers/gctrace.c
 FUZZ_SRCS_goroutines = analyzers/goroutines.c analyzers/pprof.c
 FUZZ_OBJS_goroutines = $(B)/fuzz/profile.pb-c.o
 FUZZ_SRCS_leakcheck = $(wildcard analyzers/leakcheck/*.c)

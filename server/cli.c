@@ -16,6 +16,7 @@ static const struct cmd_entry *const cli_commands[] = {
 	&cmd_flame_entry,
 	&cmd_check_entry,
 	&cmd_escape_entry,
+	&cmd_gctrace_entry,
 	&cmd_goroutines_entry,
 };
 

@@ -40,6 +40,7 @@ extern const struct cmd_entry cmd_lines_entry;
 extern const struct cmd_entry cmd_flame_entry;
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_escape_entry;
+extern const struct cmd_entry cmd_gctrace_entry;
 extern const struct cmd_entry cmd_goroutines_entry;
 
 /* Run the command line; returns the exit code. */

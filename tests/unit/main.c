@@ -24,6 +24,7 @@ static const struct {
 	{ "sourcemap", sourcemap_tests },
 	{ "pprof", pprof_tests },
 	{ "escape", escape_tests },
+	{ "gctrace", gctrace_tests },
 	{ "goroutines", goroutines_tests },
 	{ "flame", flame_tests },
 	{ "leakfix", leakfix_tests },

@@ -29,6 +29,7 @@ extern const struct unit_test goroutines_tests[];
 extern const struct unit_test flame_tests[];
 extern const struct unit_test flamehtml_tests[];
 extern const struct unit_test frame_tests[];
+extern const struct unit_test gctrace_tests[];
 extern const struct unit_test jsonrpc_tests[];
 extern const struct unit_test leakfix_tests[];
 extern const struct unit_test leakline_tests[];
