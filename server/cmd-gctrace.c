@@ -13,6 +13,7 @@
 
 #include "analyzers/gctrace.h"
 #include "cli.h"
+#include "present.h"
 #include "protocol/util.h"
 
 /* Bound on a trace read from a file or standard input. */
@@ -69,71 +70,6 @@ cmd_gctrace_stdin(struct gctrace_summary *s, char **cause)
 	rc = gctrace_parse("<stdin>", buf_str(&b), b.len, s, cause);
 	buf_release(&b);
 	return rc;
-}
-
-/* Return a new JSON number for a size: an integer when it fits. */
-static json_t *
-cmd_gctrace_mb(uint64_t v)
-{
-	if (v > (uint64_t)INT64_MAX)
-		return json_real((double)v);
-	return json_integer((json_int_t)v);
-}
-
-/* Return a new JSON real, rounded to what the trace can tell. */
-static json_t *
-cmd_gctrace_real(double v, double unit)
-{
-	if (!isfinite(v))
-		v = 0;
-	if (fabs(v) < 1e15 / unit)
-		v = round(v / unit) * unit;
-	return json_real(v);
-}
-
-/* Build the --json document. */
-static json_t *
-cmd_gctrace_json(const struct gctrace_summary *s)
-{
-	const struct gctrace_trend *t = &s->trend;
-	json_t *live = json_array(), *goal = json_array();
-	size_t i;
-
-	for (i = 0; i < s->n; i++) {
-		json_array_append_new(live, cmd_gctrace_mb(s->cycles[i].live_mb));
-		json_array_append_new(goal, cmd_gctrace_mb(s->cycles[i].goal_mb));
-	}
-	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:I, s:I, "
-	    "s:{s:o, s:o, s:o, s:o, s:o}, s:o, s:o, s:o, "
-	    "s:{s:o, s:o, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o}}",
-	    "cycles", (json_int_t)s->n,
-	    "span_s", cmd_gctrace_real(s->span_s, 1e-3),
-	    "first_s", cmd_gctrace_real(s->first_s, 1e-3),
-	    "last_s", cmd_gctrace_real(s->last_s, 1e-3),
-	    "gc_per_min", cmd_gctrace_real(s->gc_per_min, 1e-2),
-	    "forced", (json_int_t)s->forced,
-	    "skipped", (json_int_t)s->skipped,
-	    "pause_ms",
-	    "total", cmd_gctrace_real(s->pause_total_ms, 1e-3),
-	    "p50", cmd_gctrace_real(s->pause_p50_ms, 1e-3),
-	    "p95", cmd_gctrace_real(s->pause_p95_ms, 1e-3),
-	    "p99", cmd_gctrace_real(s->pause_p99_ms, 1e-3),
-	    "max", cmd_gctrace_real(s->pause_max_ms, 1e-3),
-	    "gc_cpu_percent", cmd_gctrace_mb(s->gc_cpu_percent),
-	    "live_mb", live,
-	    "goal_mb", goal,
-	    "trend",
-	    "mb_per_min", cmd_gctrace_real(t->mb_per_min, 1e-2),
-	    "r2", cmd_gctrace_real(t->r2, 1e-3),
-	    "verdict", gctrace_verdict_name(t->verdict),
-	    "reason", t->reason,
-	    "cycles", (json_int_t)t->cycles,
-	    "first_cycle", cmd_gctrace_mb(t->cycles ? s->cycles[t->first].n : 0),
-	    "last_cycle", cmd_gctrace_mb(t->cycles ? s->cycles[t->end - 1].n :
-	    0),
-	    "first_mb", cmd_gctrace_mb(t->first_mb),
-	    "last_mb", cmd_gctrace_mb(t->last_mb),
-	    "rise_mb", cmd_gctrace_real(t->rise_mb, 1e-2));
 }
 
 /* Print the summary for a person. */
@@ -196,7 +132,7 @@ cmd_gctrace_exec(int argc, char **argv)
 		goto out;
 	}
 	if (json) {
-		doc = cmd_gctrace_json(&s);
+		doc = gctrace_json(&s);
 		text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
 		puts(text);
 		free(text);

@@ -47,6 +47,7 @@ static const struct config_key config_keys[] = {
 	    "{\"escape\": true, \"inline\": false, \"bounds\": false, "
 	    "\"nil\": false}", 0, 0, 0 },
 	{ "escapeHotOnly", CONFIG_BOOL, "false", 0, 0, 0 },
+	{ "goroutineThreshold", CONFIG_NUMBER, "20", 1, 1e9, 0 },
 	{ "debounceMs", CONFIG_NUMBER, "300", 0, 60000, 0 },
 	{ "maxProfileBytes", CONFIG_NUMBER, "268435456", 1024, 1e12, 0 },
 	{ "runCompiler", CONFIG_BOOL, "false", 0, 0, 1 },

@@ -64,6 +64,22 @@ evidence_escape_free(struct evidence_input *p)
 	}
 }
 
+/* Free an input's GC trace or goroutine dump. */
+static void
+evidence_trace_free(struct evidence_input *p)
+{
+	if (p->trace != NULL) {
+		gctrace_release(p->trace);
+		free(p->trace);
+		p->trace = NULL;
+	}
+	if (p->dump != NULL) {
+		goroutines_release(p->dump);
+		free(p->dump);
+		p->dump = NULL;
+	}
+}
+
 /* Stop watching and free one input. */
 static void
 evidence_input_free(struct evidence *ev, struct evidence_input *p)
@@ -74,6 +90,7 @@ evidence_input_free(struct evidence *ev, struct evidence_input *p)
 	ev_timer_stop(ev->loop, &p->settle);
 	pprof_free(p->profile);
 	evidence_escape_free(p);
+	evidence_trace_free(p);
 	free(p->path);
 	free(p->error);
 	free(p);
@@ -100,6 +117,9 @@ evidence_unwatch_dirs(struct evidence *ev)
 static void
 evidence_clear_sites(struct evidence *ev)
 {
+	free(ev->groups);
+	ev->groups = NULL;
+	ev->ngroups = 0;
 	size_t i;
 
 	for (i = 0; i < ev->nsites; i++)
@@ -161,7 +181,8 @@ evidence_mtime(const char *path)
 static int
 evidence_loaded(const struct evidence_input *p)
 {
-	return p->profile != NULL || p->escape != NULL;
+	return p->profile != NULL || p->escape != NULL || p->trace != NULL ||
+	    p->dump != NULL;
 }
 
 /* (Re)load an input's file; report a failure to the user. */
@@ -175,17 +196,36 @@ evidence_read(struct evidence *ev, struct evidence_input *p)
 	pprof_free(p->profile);
 	p->profile = NULL;
 	evidence_escape_free(p);
+	evidence_trace_free(p);
 	free(p->error);
 	p->error = NULL;
 	p->mtime_ns = evidence_mtime(p->path);
-	if (p->kind == EVIDENCE_ESCAPE) {
+	switch (p->kind) {
+	case EVIDENCE_ESCAPE:
 		p->escape = xmalloc(sizeof *p->escape);
 		if (escape_load(p->path, max, p->escape, &cause) != 0) {
 			free(p->escape);
 			p->escape = NULL;
 		}
-	} else {
+		break;
+	case EVIDENCE_GCTRACE:
+		p->trace = xmalloc(sizeof *p->trace);
+		if (gctrace_load(p->path, max, p->trace, &cause) != 0) {
+			free(p->trace);
+			p->trace = NULL;
+		}
+		break;
+	case EVIDENCE_GOROUTINES:
+		p->dump = xmalloc(sizeof *p->dump);
+		if (goroutines_load(p->path, max, p->dump, &cause) != 0) {
+			free(p->dump);
+			p->dump = NULL;
+		}
+		break;
+	case EVIDENCE_PROFILE:
+	case EVIDENCE_BUILD:
 		p->profile = pprof_load(p->path, max, &cause);
+		break;
 	}
 	if (!evidence_loaded(p)) {
 		p->error = cause;
@@ -194,12 +234,11 @@ evidence_read(struct evidence *ev, struct evidence_input *p)
 		    "heaplens: %s", cause);
 		return;
 	}
-	if (p->profile != NULL)
-		log_info("loaded %s: %zu samples", p->path,
-		    p->profile->nsamples);
-	else
-		log_info("loaded %s: %zu escape sites", p->path,
-		    p->escape->n);
+	if (p->trace != NULL && p->trace->trend.verdict == GCTRACE_GROWING)
+		session_show_message(ev->session, MESSAGE_WARNING,
+		    "heaplens: %s: the live heap is growing: %s", p->path,
+		    p->trace->trend.reason);
+	log_info("loaded %s", p->path);
 }
 
 /* Create, read and start watching an input. */
@@ -261,7 +300,7 @@ evidence_settle_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		evidence_read(ev, p);
 	}
 	/* p may be gone: only its kind is left to look at. */
-	if (kind == EVIDENCE_ESCAPE && ev->map != NULL) {
+	if (kind != EVIDENCE_PROFILE && ev->map != NULL) {
 		evidence_rebuild_sites(ev);
 		ev->generation++;
 	} else {
@@ -325,6 +364,8 @@ struct evidence_walk {
 	struct evidence *ev;
 	json_t *globs;			/* profiles */
 	json_t *escape_globs;		/* escapeOutputs */
+	json_t *trace_globs;		/* gcTraces */
+	json_t *dump_globs;		/* goroutineDumps */
 	const char *root;
 	json_t *found;			/* [path, kind] */
 	json_t *dirs;			/* directories seen, for watching */
@@ -404,6 +445,10 @@ evidence_walk_dir(struct evidence_walk *w, const char *dir, const char *rel,
 		else if ((in_escape && evidence_is_json(d->d_name)) ||
 		    evidence_matches(w->escape_globs, sub))
 			evidence_walk_found(w, path, EVIDENCE_ESCAPE);
+		else if (evidence_matches(w->trace_globs, sub))
+			evidence_walk_found(w, path, EVIDENCE_GCTRACE);
+		else if (evidence_matches(w->dump_globs, sub))
+			evidence_walk_found(w, path, EVIDENCE_GOROUTINES);
 	}
 	closedir(dp);
 }
@@ -478,6 +523,8 @@ evidence_scan(struct evidence *ev, json_t *token)
 	for (f = s->workspace.folders; f != NULL; f = f->next) {
 		w.globs = json_object_get(f->settings, "profiles");
 		w.escape_globs = json_object_get(f->settings, "escapeOutputs");
+		w.trace_globs = json_object_get(f->settings, "gcTraces");
+		w.dump_globs = json_object_get(f->settings, "goroutineDumps");
 		w.root = f->path;
 		evidence_walk_dir(&w, f->path, "", 0, 0);
 	}
@@ -931,7 +978,183 @@ evidence_collect_sites(struct evidence *ev, const struct evidence_input *p,
 	}
 }
 
-/* Rebuild the escape sites from the loaded escape inputs and builds. */
+/* Return whether a dump's file name says it is a base ("goroutine-base"). */
+static int
+evidence_named_base(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return strstr(slash != NULL ? slash + 1 : path, "base") != NULL;
+}
+
+/*
+ * Order dumps of one directory, the one to show first: modified last (to
+ * the second), the richest format (debug=2 has states and creators), a
+ * name without "base" (a checkout gives files one time), then by path.
+ */
+static int
+evidence_dump_cmp(const struct evidence_input *a,
+    const struct evidence_input *b)
+{
+	if (a->mtime_ns / 1000000000 != b->mtime_ns / 1000000000)
+		return a->mtime_ns > b->mtime_ns ? -1 : 1;
+	if (a->dump->format != b->dump->format)
+		return a->dump->format == GOROUTINES_FORMAT_DEBUG2 ? -1 :
+		    b->dump->format == GOROUTINES_FORMAT_DEBUG2 ? 1 :
+		    (int)a->dump->format - (int)b->dump->format;
+	if (evidence_named_base(a->path) != evidence_named_base(b->path))
+		return evidence_named_base(a->path) ? 1 : -1;
+	return strcmp(a->path, b->path);
+}
+
+/* Return whether two paths are in the same directory. */
+static int
+evidence_same_dir(const char *a, const char *b)
+{
+	const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+
+	return sa != NULL && sb != NULL && sa - a == sb - b &&
+	    strncmp(a, b, (size_t)(sa - a)) == 0;
+}
+
+/* States a goroutine is normally in without being stuck. */
+static int
+evidence_idle_state(const char *state)
+{
+	static const char *const idle[] = {
+		"running", "runnable", "syscall", "IO wait", "sleep", "idle",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(idle); i++)
+		if (strcmp(state, idle[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Decide whether a group is a leak suspect: it grew since the base, or,
+ * without one, at least goroutineThreshold goroutines wait at one place.
+ */
+static int
+evidence_suspect(struct evidence *ev, const struct evidence_input *from,
+    const struct evidence_input *base, const struct goroutines_group *g)
+{
+	json_t *settings = session_settings(ev->session, from->path);
+
+	if (!g->user)
+		return 0;
+	if (base != NULL)
+		return g->growth > 0;
+	return g->count >= (int64_t)config_number(settings,
+	    "goroutineThreshold") && (g->state == NULL ||
+	    !evidence_idle_state(g->state));
+}
+
+/* Order groups: suspects, then growth, then count. */
+static int
+evidence_group_cmp(const void *pa, const void *pb)
+{
+	const struct evidence_group *a = pa, *b = pb;
+	int64_t ga = a->base != NULL ? a->g->growth : 0;
+	int64_t gb = b->base != NULL ? b->g->growth : 0;
+
+	if (a->suspect != b->suspect)
+		return a->suspect ? -1 : 1;
+	if (ga != gb)
+		return ga > gb ? -1 : 1;
+	if (a->g->count != b->g->count)
+		return a->g->count > b->g->count ? -1 : 1;
+	return a->g < b->g ? -1 : a->g > b->g;
+}
+
+/* Add the groups of the dump shown for one directory. */
+static void
+evidence_add_groups(struct evidence *ev, struct evidence_input *cur,
+    struct evidence_input *base, size_t *alloc)
+{
+	struct evidence_group *out;
+	char dir[PATH_MAX], *slash;
+	size_t i;
+
+	if (base != NULL)
+		goroutines_compare(cur->dump, base->dump);
+	snprintf(dir, sizeof dir, "%s", cur->path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	for (i = 0; i < cur->dump->n; i++) {
+		if (ev->ngroups == *alloc) {
+			*alloc = *alloc ? *alloc * 2 : 64;
+			ev->groups = xrealloc(ev->groups, *alloc *
+			    sizeof *ev->groups);
+		}
+		out = &ev->groups[ev->ngroups++];
+		out->g = &cur->dump->groups[i];
+		out->from = cur;
+		out->base = base;
+		out->file = out->g->file != NULL ? sourcemap_resolve_near(
+		    ev->map, dir, out->g->file) : NULL;
+		out->created = out->g->created_file != NULL ?
+		    sourcemap_resolve_near(ev->map, dir,
+		    out->g->created_file) : NULL;
+		out->suspect = evidence_suspect(ev, cur, base, out->g);
+	}
+}
+
+/*
+ * Rebuild the goroutine groups: per directory, the dump to show (see
+ * evidence_dump_cmp) against the next one of the same format there.
+ */
+static void
+evidence_rebuild_groups(struct evidence *ev)
+{
+	struct evidence_input *p, *q, *cur, *base;
+	size_t alloc = 0;
+	int first;
+
+	for (p = ev->inputs; p != NULL; p = p->next) {
+		if (p->dump == NULL)
+			continue;
+		/* Handle each directory once, at its first dump. */
+		first = 1;
+		for (q = ev->inputs; q != p && first; q = q->next)
+			if (q->dump != NULL && evidence_same_dir(q->path,
+			    p->path))
+				first = 0;
+		if (!first)
+			continue;
+		cur = NULL;
+		for (q = p; q != NULL; q = q->next)
+			if (q->dump != NULL && evidence_same_dir(q->path,
+			    p->path) && (cur == NULL ||
+			    evidence_dump_cmp(q, cur) < 0))
+				cur = q;
+		base = NULL;
+		for (q = p; q != NULL; q = q->next)
+			if (q != cur && q->dump != NULL &&
+			    q->dump->format == cur->dump->format &&
+			    evidence_same_dir(q->path, p->path) &&
+			    (base == NULL || evidence_dump_cmp(q, base) < 0))
+				base = q;
+		evidence_add_groups(ev, cur, base, &alloc);
+	}
+	if (ev->ngroups > 0)
+		qsort(ev->groups, ev->ngroups, sizeof *ev->groups,
+		    evidence_group_cmp);
+}
+
+/* Return the goroutine groups shown. */
+const struct evidence_group *
+evidence_groups(const struct evidence *ev, size_t *n)
+{
+	*n = ev->ngroups;
+	return ev->groups;
+}
+
+/*
+ * Rebuild what comes from inputs other than profiles: the escape sites
+ * from the escape inputs and builds, and the goroutine groups.
+ */
 static void
 evidence_rebuild_sites(struct evidence *ev)
 {
@@ -956,6 +1179,7 @@ evidence_rebuild_sites(struct evidence *ev)
 		ev->sites[keep++] = ev->sites[i];
 	}
 	ev->nsites = keep;
+	evidence_rebuild_groups(ev);
 }
 
 /* Rebuild the index. */
@@ -1089,6 +1313,10 @@ evidence_kind_name(enum evidence_kind kind)
 		return "profile";
 	case EVIDENCE_ESCAPE:
 		return "escape";
+	case EVIDENCE_GCTRACE:
+		return "gctrace";
+	case EVIDENCE_GOROUTINES:
+		return "goroutines";
 	case EVIDENCE_BUILD:
 		break;
 	}
@@ -1106,6 +1334,17 @@ evidence_input_status(const struct evidence_input *p, const char *role)
 		return json_pack("{s:s, s:s, s:s, s:s}", "path", p->path,
 		    "kind", evidence_kind_name(p->kind), "state", "failed",
 		    "error", p->error);
+	if (p->trace != NULL)
+		return json_pack("{s:s, s:s, s:s, s:I, s:s}", "path", p->path,
+		    "kind", "gctrace", "state", "loaded", "cycles",
+		    (json_int_t)p->trace->n, "verdict",
+		    gctrace_verdict_name(p->trace->trend.verdict));
+	if (p->dump != NULL)
+		return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I}", "path",
+		    p->path, "kind", "goroutines", "state", "loaded", "format",
+		    goroutines_format_name(p->dump->format), "goroutines",
+		    (json_int_t)p->dump->total, "groups",
+		    (json_int_t)p->dump->n);
 	if (p->escape != NULL)
 		return json_pack("{s:s, s:s, s:s, s:s, s:s?, s:I}", "path",
 		    p->path, "kind", evidence_kind_name(p->kind), "state",

@@ -32,6 +32,8 @@
 #include <stdint.h>
 
 #include "analyzers/escape.h"
+#include "analyzers/gctrace.h"
+#include "analyzers/goroutines.h"
 #include "analyzers/pprof.h"
 
 struct session;
@@ -40,7 +42,9 @@ struct evidence;
 enum evidence_kind {
 	EVIDENCE_PROFILE,		/* a pprof file */
 	EVIDENCE_ESCAPE,		/* -m text or one -json file */
-	EVIDENCE_BUILD			/* a runCompiler build of a package */
+	EVIDENCE_BUILD,			/* a runCompiler build of a package */
+	EVIDENCE_GCTRACE,		/* GODEBUG=gctrace=1 output */
+	EVIDENCE_GOROUTINES		/* a goroutine dump, debug=1 or 2 */
 };
 
 struct evidence_input {
@@ -48,6 +52,8 @@ struct evidence_input {
 	char *path;			/* the file; a build's package dir */
 	struct pprof_profile *profile;	/* profiles; NULL when loading failed */
 	struct escape_report *escape;	/* escape output and builds */
+	struct gctrace_summary *trace;	/* GC traces */
+	struct goroutines_report *dump;	/* goroutine dumps */
 	char *error;
 	int pinned;			/* loaded by hand: kept by rescans */
 	int64_t mtime_ns;		/* of the file, to order inputs */
@@ -68,6 +74,19 @@ struct evidence_line {
 	int64_t flat;
 	int64_t cum;
 	int64_t total;			/* the profile's total for the type */
+};
+
+/*
+ * A group of goroutines of a dump that is shown: the newest dump of its
+ * directory, compared with the one before it there when there is one.
+ */
+struct evidence_group {
+	const struct goroutines_group *g;
+	const char *file;		/* blocking line's workspace file */
+	const char *created;		/* creation site's, or NULL */
+	const struct evidence_input *from;
+	const struct evidence_input *base;	/* or NULL */
+	int suspect;			/* grew, or piles up without a base */
 };
 
 /* One escape site placed in a workspace file. */
@@ -93,6 +112,8 @@ struct evidence {
 	size_t ngrowth;
 	struct evidence_site *sites;	/* sorted by file, line, column */
 	size_t nsites;
+	struct evidence_group *groups;	/* of the shown dumps, by count */
+	size_t ngroups;
 	char *active;			/* the active sample type, or NULL */
 	char *requested;		/* selectSampleIndex, or NULL */
 	ev_timer rescan;		/* look for new inputs, debounced */
@@ -108,8 +129,8 @@ void evidence_release(struct evidence *ev);
 
 /*
  * Find the inputs the settings' globs match under the workspace folders
- * (`profiles`, `escapeOutputs`; a directory an escape glob matches stands
- * for every .json below it), load new and changed ones (with $/progress),
+ * (`profiles`, `escapeOutputs`, `gcTraces`, `goroutineDumps`; a directory
+ * an escape glob matches stands for every .json below it), load new and changed ones (with $/progress),
  * drop vanished ones, and rebuild the index. token is a request's
  * workDoneToken or NULL.
  */
@@ -142,6 +163,13 @@ const struct evidence_line *evidence_file_lines(const struct evidence *ev,
 /* Return the escape sites of file, in *n; borrowed, sorted by position. */
 const struct evidence_site *evidence_file_sites(const struct evidence *ev,
     const char *file, size_t *n);
+
+/*
+ * Return the goroutine groups of the shown dumps (borrowed, suspects
+ * first, then by growth and count), in *n.
+ */
+const struct evidence_group *evidence_groups(const struct evidence *ev,
+    size_t *n);
 
 /* Return the growth lines of file, in *n; borrowed, sorted by line. */
 const struct evidence_line *evidence_file_growth(const struct evidence *ev,

@@ -91,8 +91,9 @@ lsp_base(const char *path)
 }
 
 /* Build a diagnostic covering line (1-based); steals message. */
-static json_t *
-lsp_diagnostic(int64_t line, int severity, const char *code, char *message)
+json_t *
+lsp_line_diagnostic(int64_t line, int severity, const char *code,
+    char *message)
 {
 	json_t *d = json_pack("{s:{s:{s:I, s:i}, s:{s:I, s:i}}, s:i, s:s, "
 	    "s:s, s:o}", "range", "start", "line", (json_int_t)line - 1,
@@ -147,7 +148,7 @@ lsp_file_diagnostics(struct session *s, const char *file)
 	for (i = 0; i < n; i++) {
 		if (!lsp_hot(&l[i], hot))
 			continue;
-		json_array_append_new(diags, lsp_diagnostic(l[i].line, 3,
+		json_array_append_new(diags, lsp_line_diagnostic(l[i].line, 3,
 		    "hot-alloc", xasprintf("%s (%.1f%% of %s) on this line, "
 		    "%s with what it calls [%s]",
 		    units_format(l[i].flat, l[i].unit, flat, sizeof flat),
@@ -159,7 +160,7 @@ lsp_file_diagnostics(struct session *s, const char *file)
 	for (i = 0; i < n; i++) {
 		if (lsp_pct(l[i].flat, l[i].total) < grow)
 			continue;
-		json_array_append_new(diags, lsp_diagnostic(l[i].line, 2,
+		json_array_append_new(diags, lsp_line_diagnostic(l[i].line, 2,
 		    "growth", xasprintf("%s grew by %s (+%.1f%% of the base) "
 		    "since %s [%s]", l[i].type,
 		    units_format(l[i].flat, l[i].unit, flat, sizeof flat),
@@ -168,6 +169,7 @@ lsp_file_diagnostics(struct session *s, const char *file)
 		    lsp_base(l[i].from->path))));
 	}
 	lsp_escape_diagnostics(s, file, diags);
+	lsp_goroutine_diagnostics(s, file, diags);
 	d = lsp_open_document(s, file);
 	if (d != NULL)
 		lsp_leak_diagnostics(d, diags);
@@ -238,6 +240,7 @@ lsp_evidence_changed(struct session *s)
 		if (!session_array_has_string(now, last))
 			json_array_append_new(now, json_string(last));
 	}
+	lsp_goroutine_files(s, now);
 	for (d = s->documents; d != NULL; d = d->next)
 		if (d->leaks.n > 0 && !session_array_has_string(now, d->real))
 			json_array_append_new(now, json_string(d->real));

@@ -36,6 +36,8 @@ static const struct lsp_method lsp_methods[] = {
 	    "codeActionProvider" },
 	{ "heaplens/lineCosts", lsp_line_costs, LSP_REQUEST, NULL },
 	{ "heaplens/flameGraph", lsp_flame_graph, LSP_REQUEST, NULL },
+	{ "heaplens/gcSummary", lsp_gc_summary, LSP_REQUEST, NULL },
+	{ "heaplens/goroutineGroups", lsp_goroutine_groups, LSP_REQUEST, NULL },
 	{ "heaplens/status", lsp_status, LSP_REQUEST, NULL },
 	{ "heaplens/document", lsp_document, LSP_REQUEST, NULL },
 };

@@ -87,6 +87,19 @@ void lsp_escape_diagnostics(struct session *s, const char *file,
 size_t lsp_escape_hover(struct session *s, const char *file, int64_t line,
     struct buf *md);
 
+/* Build a diagnostic covering line (1-based); steals message. */
+json_t *lsp_line_diagnostic(int64_t line, int severity, const char *code,
+    char *message);
+
+/* GC traces and goroutine dumps (lsp-runtime.c). */
+lsp_handler lsp_gc_summary;
+lsp_handler lsp_goroutine_groups;
+/* Append the goroutine-leak diagnostics of a file. */
+void lsp_goroutine_diagnostics(struct session *s, const char *file,
+    json_t *diags);
+/* Append (once) the files that have goroutine-leak diagnostics to files. */
+void lsp_goroutine_files(struct session *s, json_t *files);
+
 /* heaplens/flameGraph (lsp-flame.c). */
 lsp_handler lsp_flame_graph;
 

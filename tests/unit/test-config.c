@@ -27,6 +27,7 @@ static const char config_test_defaults[] = "{"
     "\"annotations\": {\"escape\": true, \"inline\": false, "
     "\"bounds\": false, \"nil\": false},"
     "\"escapeHotOnly\": false,"
+    "\"goroutineThreshold\": 20,"
     "\"debounceMs\": 300,"
     "\"maxProfileBytes\": 268435456,"
     "\"runCompiler\": false,"
@@ -123,6 +124,7 @@ test_defaults(void)
 		{ "checkOnChange", JSON_FALSE },
 		{ "annotations", JSON_OBJECT },
 		{ "escapeHotOnly", JSON_FALSE },
+		{ "goroutineThreshold", JSON_INTEGER },
 		{ "debounceMs", JSON_INTEGER },
 		{ "maxProfileBytes", JSON_INTEGER },
 		{ "runCompiler", JSON_FALSE },
