@@ -61,6 +61,20 @@ echo "  deferloop: the closure of each defer in the loop, with the explanation (
 $HL escape --flow --profile $A/deferloop/heap.pb.gz --sample-index inuse_space \
 	$A/deferloop/escape-m2.txt | grep -A2 '^samples/deferloop/main.go:40:' | sed 's/^/  /'
 
+echo
+echo "== Is the live heap growing? (heaplens gctrace, each sample's GODEBUG=gctrace=1 log)"
+for name in bodyleak cacheleak cancelleak deferloop escapes goroutineleak service tickerleak; do
+	$HL gctrace --json $A/$name/gctrace.log |
+		jq -r --arg n "$name" '"  \($n | . + "              " | .[:14]) \(.trend.verdict | . + "  " | .[:8]) \(.trend.reason)"'
+done
+
+echo
+echo "== Goroutines that pile up (heaplens goroutines --base, the dump half-way and at the end)"
+for name in goroutineleak service; do
+	$HL goroutines --top 1 --base $A/$name/goroutine-base.txt $A/$name/goroutine.txt |
+		tail -n +2 | sed 's/^/  /'
+done
+
 # An LSP session on samples/, as an editor runs it.
 ws=$(cd samples && pwd -P)
 out=$(mktemp "${TMPDIR:-/tmp}/heaplens-demo.XXXXXX")
@@ -78,7 +92,7 @@ echo
 echo "== In the editor: an LSP session on samples/ (escapeHotOnly: escape sites on hot lines)"
 msgs | jq -r 'select(.id == 1) | .result.serverInfo | "  server: \(.name) \(.version)"'
 msgs | jq -r 'select(.id == 2) | .result |
-	"  loaded: \([.inputs[] | select(.state == "loaded" and .kind == "profile")] | length) profiles, \([.inputs[] | select(.state == "loaded" and .kind == "escape")] | length) escape outputs (\([.inputs[] | select(.kind == "escape") | .sites] | add) sites), \([.inputs[] | select(.state != "loaded")] | length) failed; showing \(.sampleIndex)"'
+	"  loaded: \([.inputs[] | select(.state == "loaded" and .kind == "profile")] | length) profiles, \([.inputs[] | select(.state == "loaded" and .kind == "escape")] | length) escape outputs (\([.inputs[] | select(.kind == "escape") | .sites] | add) sites), \([.inputs[] | select(.kind == "gctrace")] | length) GC traces, \([.inputs[] | select(.kind == "goroutines")] | length) goroutine dumps, \([.inputs[] | select(.state != "loaded")] | length) failed; showing \(.sampleIndex)"'
 for pair in "3 escapes/main.go" "4 cacheleak/main.go"; do
 	set -- $pair
 	echo "  $2"
