@@ -234,10 +234,14 @@ evidence_read(struct evidence *ev, struct evidence_input *p)
 		    "heaplens: %s", cause);
 		return;
 	}
-	if (p->trace != NULL && p->trace->trend.verdict == GCTRACE_GROWING)
+	/* Once when a trace starts to say so, not at every write of it. */
+	if (p->trace != NULL && p->trace->trend.verdict == GCTRACE_GROWING &&
+	    !p->warned)
 		session_show_message(ev->session, MESSAGE_WARNING,
 		    "heaplens: %s: the live heap is growing: %s", p->path,
 		    p->trace->trend.reason);
+	if (p->trace != NULL)
+		p->warned = p->trace->trend.verdict == GCTRACE_GROWING;
 	log_info("loaded %s", p->path);
 }
 

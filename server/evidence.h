@@ -56,6 +56,7 @@ struct evidence_input {
 	struct goroutines_report *dump;	/* goroutine dumps */
 	char *error;
 	int pinned;			/* loaded by hand: kept by rescans */
+	int warned;			/* the user was told it grows */
 	int64_t mtime_ns;		/* of the file, to order inputs */
 	ev_stat watch;			/* files only */
 	ev_timer settle;		/* reload once the writes stop */
