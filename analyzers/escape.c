@@ -5,12 +5,10 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -1789,57 +1787,6 @@ escape_parse(const char *name, const char *data, size_t len,
 	return 0;
 }
 
-/*
- * Read a file whole, refusing what is not a regular file, or larger than
- * max_bytes, or (with nofollow) a symbolic link.
- */
-static int
-escape_read(const char *path, size_t max_bytes, int nofollow, struct buf *out,
-    char **cause)
-{
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
-	    (nofollow ? O_NOFOLLOW : 0));
-	if (fd < 0)
-		return set_cause(cause, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return set_cause(cause, "%s: not a regular file", path);
-	}
-	if ((uint64_t)st.st_size > max_bytes) {
-		close(fd);
-		return set_cause(cause, "%s: file of %lld bytes exceeds the "
-		    "limit of %zu bytes", path, (long long)st.st_size,
-		    max_bytes);
-	}
-	buf_grow(out, (size_t)st.st_size + 1);
-	for (;;) {
-		buf_grow(out, 65536);
-		n = read(fd, out->data + out->len, out->cap - out->len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			set_cause(cause, "%s: %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		out->len += (size_t)n;
-		if (out->len > max_bytes) {
-			close(fd);
-			return set_cause(cause, "%s: exceeds the limit of %zu "
-			    "bytes", path, max_bytes);
-		}
-	}
-	close(fd);
-	return 0;
-}
-
 /* The .json files found below a directory. */
 struct escape_walk {
 	char **paths;
@@ -1953,7 +1900,7 @@ escape_load_dir(const char *path, size_t max_bytes, struct escape_report *r,
 		memset(&one, 0, sizeof one);
 		memset(&b, 0, sizeof b);
 		b.r = &one;
-		rc = escape_read(w.paths[i], max_bytes, 1, &data, cause);
+		rc = read_file(w.paths[i], max_bytes, READ_NOFOLLOW, &data, cause);
 		if (rc == 0)
 			rc = escape_json_parse(&b, w.paths[i], buf_str(&data),
 			    data.len, cause);
@@ -1995,7 +1942,7 @@ escape_load(const char *path, size_t max_bytes, struct escape_report *r,
 		return set_cause(cause, "%s: %s", path, strerror(errno));
 	if (S_ISDIR(st.st_mode))
 		return escape_load_dir(path, max_bytes, r, cause);
-	if (escape_read(path, max_bytes, 0, &data, cause) != 0) {
+	if (read_file(path, max_bytes, 0, &data, cause) != 0) {
 		buf_release(&data);
 		return -1;
 	}

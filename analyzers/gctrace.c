@@ -3,15 +3,11 @@
  * pause percentiles, GC CPU share, and the live-heap trend with its
  * verdict (the rule is in gctrace.h).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "analyzers/gctrace.h"
 #include "protocol/util.h"
@@ -483,53 +479,6 @@ gctrace_parse(const char *name, const char *data, size_t len,
 	return 0;
 }
 
-/* Read a regular file whole, at most max_bytes. */
-static int
-gctrace_read(const char *path, size_t max_bytes, struct buf *out,
-    char **cause)
-{
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return set_cause(cause, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return set_cause(cause, "%s: not a regular file", path);
-	}
-	if ((uint64_t)st.st_size > max_bytes) {
-		close(fd);
-		return set_cause(cause, "%s: file of %lld bytes exceeds the "
-		    "limit of %zu bytes", path, (long long)st.st_size,
-		    max_bytes);
-	}
-	buf_grow(out, (size_t)st.st_size + 1);
-	for (;;) {
-		buf_grow(out, 65536);
-		n = read(fd, out->data + out->len, out->cap - out->len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			set_cause(cause, "%s: %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		out->len += (size_t)n;
-		if (out->len > max_bytes) {
-			close(fd);
-			return set_cause(cause, "%s: exceeds the limit of %zu "
-			    "bytes", path, max_bytes);
-		}
-	}
-	close(fd);
-	return 0;
-}
-
 /* Read and parse a trace file. */
 int
 gctrace_load(const char *path, size_t max_bytes, struct gctrace_summary *s,
@@ -539,7 +488,7 @@ gctrace_load(const char *path, size_t max_bytes, struct gctrace_summary *s,
 	int rc;
 
 	memset(s, 0, sizeof *s);
-	if (gctrace_read(path, max_bytes, &data, cause) != 0) {
+	if (read_file(path, max_bytes, 0, &data, cause) != 0) {
 		buf_release(&data);
 		return -1;
 	}

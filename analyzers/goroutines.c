@@ -3,12 +3,10 @@
  * profiles, filter the runtime's and the test harness's goroutines, and
  * group the rest by creator, state and blocking frame in a hash table.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "analyzers/goroutines.h"
 #include "analyzers/pprof.h"
@@ -864,35 +862,13 @@ goroutines_load(const char *path, size_t max_bytes,
     struct goroutines_report *r, char **cause)
 {
 	struct buf data = BUF_INIT;
-	char chunk[65536];
-	struct stat st;
-	FILE *f;
-	size_t n;
 	int rc;
 
 	memset(r, 0, sizeof *r);
-	if ((f = fopen(path, "rb")) == NULL)
-		return set_cause(cause, "%s: %s", path, strerror(errno));
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		return set_cause(cause, "%s: is a directory", path);
-	}
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (data.len + n > max_bytes) {
-			fclose(f);
-			buf_release(&data);
-			return set_cause(cause, "%s: larger than %zu bytes",
-			    path, max_bytes);
-		}
-		buf_add(&data, chunk, n);
-	}
-	if (ferror(f)) {
-		rc = set_cause(cause, "%s: %s", path, strerror(errno));
-		fclose(f);
+	if (read_file(path, max_bytes, 0, &data, cause) != 0) {
 		buf_release(&data);
-		return rc;
+		return -1;
 	}
-	fclose(f);
 	rc = goroutines_parse(path, buf_str(&data), data.len, r, cause);
 	buf_release(&data);
 	return rc;

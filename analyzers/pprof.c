@@ -5,13 +5,9 @@
  * bytes: decoding them straight into flat arrays keeps a 24 MB profile's
  * memory near its size instead of one heap object per sample.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <zlib.h>
 
@@ -743,52 +739,6 @@ fail:
 	return NULL;
 }
 
-/* Read a file whole, refusing what is not a regular file or too large. */
-static int
-pprof_read(const char *path, size_t max_bytes, struct buf *out, char **cause)
-{
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return set_cause(cause, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return set_cause(cause, "%s: not a regular file", path);
-	}
-	if ((uint64_t)st.st_size > max_bytes) {
-		close(fd);
-		return set_cause(cause, "%s: file of %lld bytes exceeds the "
-		    "limit of %zu bytes (maxProfileBytes)", path,
-		    (long long)st.st_size, max_bytes);
-	}
-	buf_grow(out, (size_t)st.st_size + 1);
-	for (;;) {
-		buf_grow(out, 65536);
-		n = read(fd, out->data + out->len, out->cap - out->len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			set_cause(cause, "%s: %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		out->len += (size_t)n;
-		if (out->len > max_bytes) {
-			close(fd);
-			return set_cause(cause, "%s: exceeds the limit of %zu "
-			    "bytes (maxProfileBytes)", path, max_bytes);
-		}
-	}
-	close(fd);
-	return 0;
-}
-
 /* Read and decode a profile file. */
 struct pprof_profile *
 pprof_load(const char *path, size_t max_bytes, char **cause)
@@ -796,7 +746,7 @@ pprof_load(const char *path, size_t max_bytes, char **cause)
 	struct pprof_profile *p;
 	struct buf data = BUF_INIT;
 
-	if (pprof_read(path, max_bytes, &data, cause) != 0) {
+	if (read_file(path, max_bytes, 0, &data, cause) != 0) {
 		buf_release(&data);
 		return NULL;
 	}

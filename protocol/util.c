@@ -1,9 +1,14 @@
 /*
  * util.c - allocation, buffers and error reporting shared by every layer.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -245,4 +250,52 @@ buf_detach(struct buf *b, size_t *len)
 		*len = b->len;
 	buf_init(b);
 	return s;
+}
+
+/* Read a regular file whole, at most max_bytes. */
+int
+read_file(const char *path, size_t max_bytes, int flags, struct buf *out,
+    char **cause)
+{
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
+	    (flags & READ_NOFOLLOW ? O_NOFOLLOW : 0));
+	if (fd < 0)
+		return set_cause(cause, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return set_cause(cause, "%s: not a regular file", path);
+	}
+	if ((uint64_t)st.st_size > max_bytes) {
+		close(fd);
+		return set_cause(cause, "%s: file of %lld bytes exceeds the "
+		    "limit of %zu bytes", path, (long long)st.st_size,
+		    max_bytes);
+	}
+	buf_grow(out, (size_t)st.st_size + 1);
+	for (;;) {
+		buf_grow(out, 65536);
+		n = read(fd, out->data + out->len, out->cap - out->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			set_cause(cause, "%s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+		if (out->len > max_bytes) {
+			close(fd);
+			return set_cause(cause, "%s: exceeds the limit of %zu "
+			    "bytes", path, max_bytes);
+		}
+	}
+	close(fd);
+	return 0;
 }

@@ -78,4 +78,18 @@ const char *buf_str(const struct buf *b);
 /* Hand the contents over as a new string and leave b empty. */
 char *buf_detach(struct buf *b, size_t *len);
 
+/* read_file() flags. */
+enum {
+	READ_NOFOLLOW = 0x1		/* refuse a symbolic link */
+};
+
+/*
+ * Append the whole of a regular file to out, at most max_bytes. Anything
+ * else (a directory; a FIFO, whose opening never waits for a writer), a
+ * bigger file, or a read error gives -1 with *cause naming the path and
+ * the reason ("PATH: file of N bytes exceeds the limit of M bytes").
+ */
+int read_file(const char *path, size_t max_bytes, int flags, struct buf *out,
+    char **cause);
+
 #endif

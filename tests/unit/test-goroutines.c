@@ -751,7 +751,7 @@ test_goroutines_errors(void)
 	cause = NULL;
 	CHECK(goroutines_load("samples/artefacts/goroutineleak/goroutine.txt",
 	    100, &r, &cause) == -1);
-	CHECK_STR_CONTAINS(cause, "larger than 100 bytes");
+	CHECK_STR_CONTAINS(cause, "exceeds the limit of 100 bytes");
 	free(cause);
 }
 
