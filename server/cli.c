@@ -1,6 +1,7 @@
 /*
  * cli.c - command-line dispatch, --help and --version.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -177,4 +178,22 @@ cli_sourcemap(const char *trim, const char *source)
 
 	return sourcemap_new(source != NULL ? NULL : &root,
 	    source != NULL ? 0 : 1, trim, source);
+}
+
+/* Read standard input, bounded. */
+int
+cli_read_stdin(size_t max_bytes, struct buf *out, char **cause)
+{
+	char chunk[65536];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) {
+		if (out->len + n > max_bytes)
+			return set_cause(cause, "<stdin>: more than %zu bytes",
+			    max_bytes);
+		buf_add(out, chunk, n);
+	}
+	if (ferror(stdin))
+		return set_cause(cause, "<stdin>: %s", strerror(errno));
+	return 0;
 }

@@ -9,6 +9,8 @@
 #ifndef HEAPLENS_CLI_H
 #define HEAPLENS_CLI_H
 
+#include <stddef.h>
+
 struct cmd_entry {
 	const char *name;
 	const char *usage;	/* arguments after the command name */
@@ -80,6 +82,14 @@ struct sourcemap;
  * the current directory is the workspace. Free with sourcemap_free.
  */
 struct sourcemap *cli_sourcemap(const char *trim, const char *source);
+
+struct buf;
+
+/*
+ * Read standard input whole into out, at most max_bytes. Returns 0, or -1
+ * with *cause ("<stdin>: ...").
+ */
+int cli_read_stdin(size_t max_bytes, struct buf *out, char **cause);
 
 /* Print a command's help to stdout and return 0. */
 int cli_help(const struct cmd_entry *cmd);

@@ -188,28 +188,15 @@ cmd_escape_near(const char *input)
 	return xstrdup(real);
 }
 
-/* Read standard input, bounded. Returns 0 or -1 with *cause. */
+/* Read standard input, bounded, and parse it. Returns 0 or -1 with *cause. */
 static int
 cmd_escape_stdin(struct escape_report *r, char **cause)
 {
 	struct buf b = BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	int rc;
+	int rc = -1;
 
-	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) {
-		if (b.len + n > CMD_ESCAPE_MAX_STDIN) {
-			buf_release(&b);
-			return set_cause(cause, "<stdin>: more than %u bytes",
-			    CMD_ESCAPE_MAX_STDIN);
-		}
-		buf_add(&b, chunk, n);
-	}
-	if (ferror(stdin)) {
-		buf_release(&b);
-		return set_cause(cause, "<stdin>: %s", strerror(errno));
-	}
-	rc = escape_parse("<stdin>", buf_str(&b), b.len, r, cause);
+	if (cli_read_stdin(CMD_ESCAPE_MAX_STDIN, &b, cause) == 0)
+		rc = escape_parse("<stdin>", buf_str(&b), b.len, r, cause);
 	buf_release(&b);
 	return rc;
 }

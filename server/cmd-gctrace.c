@@ -2,7 +2,6 @@
  * cmd-gctrace.c - heaplens gctrace: summarise a GODEBUG=gctrace=1 log
  * (pauses, GC CPU, live heap) and say whether the live heap is growing.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,28 +45,15 @@ const struct cmd_entry cmd_gctrace_entry = {
 	.exec = cmd_gctrace_exec,
 };
 
-/* Read standard input, bounded, and parse it. */
+/* Read standard input, bounded, and parse it. Returns 0 or -1 with *cause. */
 static int
 cmd_gctrace_stdin(struct gctrace_summary *s, char **cause)
 {
 	struct buf b = BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	int rc;
+	int rc = -1;
 
-	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) {
-		if (b.len + n > CMD_GCTRACE_MAX_BYTES) {
-			buf_release(&b);
-			return set_cause(cause, "<stdin>: more than %u bytes",
-			    CMD_GCTRACE_MAX_BYTES);
-		}
-		buf_add(&b, chunk, n);
-	}
-	if (ferror(stdin)) {
-		buf_release(&b);
-		return set_cause(cause, "<stdin>: %s", strerror(errno));
-	}
-	rc = gctrace_parse("<stdin>", buf_str(&b), b.len, s, cause);
+	if (cli_read_stdin(CMD_GCTRACE_MAX_BYTES, &b, cause) == 0)
+		rc = gctrace_parse("<stdin>", buf_str(&b), b.len, s, cause);
 	buf_release(&b);
 	return rc;
 }

@@ -62,23 +62,10 @@ static int
 cmd_goroutines_stdin(struct goroutines_report *r, char **cause)
 {
 	struct buf b = BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	int rc;
+	int rc = -1;
 
-	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) {
-		if (b.len + n > GOROUTINES_MAX_BYTES) {
-			buf_release(&b);
-			return set_cause(cause, "<stdin>: more than %u bytes",
-			    GOROUTINES_MAX_BYTES);
-		}
-		buf_add(&b, chunk, n);
-	}
-	if (ferror(stdin)) {
-		buf_release(&b);
-		return set_cause(cause, "<stdin>: %s", strerror(errno));
-	}
-	rc = goroutines_parse("<stdin>", buf_str(&b), b.len, r, cause);
+	if (cli_read_stdin(GOROUTINES_MAX_BYTES, &b, cause) == 0)
+		rc = goroutines_parse("<stdin>", buf_str(&b), b.len, r, cause);
 	buf_release(&b);
 	return rc;
 }
