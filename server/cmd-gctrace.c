@@ -62,9 +62,9 @@ cmd_gctrace_stdin(struct gctrace_summary *s, char **cause)
 static void
 cmd_gctrace_print(const char *input, const struct gctrace_summary *s)
 {
-	printf("%s: %zu GC cycles over %.3f s (%.1f per minute)",
-	    strcmp(input, "-") == 0 ? "<stdin>" : input, s->n, s->span_s,
-	    s->gc_per_min);
+	printf("%s: %zu GC cycle%s over %.3f s (%.1f per minute)",
+	    strcmp(input, "-") == 0 ? "<stdin>" : input, s->n,
+	    s->n == 1 ? "" : "s", s->span_s, s->gc_per_min);
 	if (s->forced > 0)
 		printf(", %zu forced", s->forced);
 	printf("\n");
