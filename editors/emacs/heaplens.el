@@ -36,7 +36,12 @@
 ;;   type's cost, the costliest call paths into it and its escape sites
 ;;   with the whole explanation;
 ;; - `heaplens-flame' draws the profile's call tree as text: RET jumps
-;;   to a node's hottest line, TAB folds, f focuses, g refreshes.
+;;   to a node's hottest line, TAB folds, f focuses, g refreshes;
+;; - a GC trace whose live heap grows is a warning in the echo area,
+;;   and `heaplens-gc-summary' shows every trace's pauses and trend;
+;; - goroutines piling up between two dumps are goroutine-leak
+;;   warnings, and `heaplens-goroutines' lists the groups: RET jumps to
+;;   where a group blocks.
 ;;
 ;; Commands: `heaplens-select-sample-index', `heaplens-load-profile',
 ;; `heaplens-set-base', `heaplens-clear-base', `heaplens-refresh',
@@ -488,10 +493,23 @@ Errors from the server are `user-error's carrying its message."
      (heaplens--log conn (plist-get params :type) (plist-get params :message)))
     ('window/showMessage
      (heaplens--log conn (plist-get params :type) (plist-get params :message))
-     (message "heaplens: %s" (plist-get params :message)))
+     (heaplens--show-message (plist-get params :type)
+                             (plist-get params :message)))
     ('$/progress
      (heaplens--progress-update conn (plist-get params :value)))
     (_ nil)))
+
+(defun heaplens--show-message (type text)
+  "Show TEXT, a window/showMessage of LSP TYPE, in the echo area.
+The server's messages start with \"heaplens: \" already; errors and
+warnings (a live heap that grows) are in their faces."
+  (message "%s" (propertize (if (string-prefix-p "heaplens: " text)
+                                text
+                              (concat "heaplens: " text))
+                            'face (pcase type
+                                    (1 'error)
+                                    (2 'warning)
+                                    (_ 'default)))))
 
 (defun heaplens--log-buffer (conn)
   "Return the buffer of CONN's log messages."
@@ -939,6 +957,8 @@ when it starts managing a buffer."
     (define-key map "B" #'heaplens-clear-base)
     (define-key map "r" #'heaplens-refresh)
     (define-key map "i" #'heaplens-status)
+    (define-key map "g" #'heaplens-gc-summary)
+    (define-key map "G" #'heaplens-goroutines)
     map)
   "Keymap of heaplens commands, to bind to a prefix of your choice.")
 (fset 'heaplens-command-map heaplens-command-map)
@@ -1656,6 +1676,246 @@ An empty NAME shows everything again."
   "Move to the Nth previous node."
   (interactive "p")
   (forward-line (- n)))
+
+;;;; What the program said while it ran: GC traces and goroutine dumps
+
+(defvar-local heaplens-runtime--connection nil
+  "The server a GC summary or goroutine list asks.")
+(defvar-local heaplens-runtime--draw nil
+  "The function that asks the server again and redraws this view.")
+
+(defun heaplens-runtime--revert (&rest _)
+  "Ask the server again and redraw this view (its `revert-buffer')."
+  (unless (heaplens--live-p heaplens-runtime--connection)
+    (user-error "heaplens: the server of this view is not running"))
+  (let ((inhibit-read-only t)
+        (line (line-number-at-pos)))
+    (erase-buffer)
+    (funcall heaplens-runtime--draw heaplens-runtime--connection)
+    (goto-char (point-min))
+    (forward-line (1- line))))
+
+(defun heaplens-runtime--show (mode name draw)
+  "Show the view NAME in MODE drawn by DRAW from this buffer's server.
+DRAW is called with the connection, in the view, to insert its text."
+  (let* ((conn (heaplens--current-connection t))
+         (buffer (get-buffer-create
+                  (format "*heaplens %s: %s*" name
+                          (file-name-nondirectory
+                           (directory-file-name (heaplens--root conn)))))))
+    (heaplens--flush-all conn)
+    (with-current-buffer buffer
+      (unless (eq major-mode mode)
+        (funcall mode))
+      (setq heaplens-runtime--connection conn
+            heaplens-runtime--draw draw
+            default-directory (heaplens--root conn))
+      (setq-local revert-buffer-function #'heaplens-runtime--revert)
+      (heaplens-runtime--revert)
+      (goto-char (point-min)))
+    (pop-to-buffer buffer)
+    buffer))
+
+(defun heaplens-runtime--short (path)
+  "Return PATH relative to the view's root when it lies under it."
+  (if (and path (file-in-directory-p path default-directory))
+      (file-relative-name path default-directory)
+    (or path "?")))
+
+(defun heaplens-runtime--number (value &optional digits)
+  "Return VALUE with at most DIGITS decimals (2), trailing zeros cut."
+  (if (numberp value)
+      (let ((s (format (format "%%.%df" (or digits 2)) value)))
+        (replace-regexp-in-string "\\.?0+\\'" "" s))
+    "?"))
+
+(define-derived-mode heaplens-gc-mode special-mode "heaplens-gc"
+  "The GC traces the server loaded, newest first: cycles, pauses, GC
+CPU, the live heap and the verdict on its trend.  g asks again."
+  (setq truncate-lines t))
+
+(defun heaplens-gc--insert (conn)
+  "Insert the answer of CONN's server to heaplens/gcSummary."
+  (let ((traces (plist-get (heaplens--request conn :heaplens/gcSummary
+                                              heaplens--empty-object)
+                           :traces)))
+    (insert (propertize "GC traces" 'face 'bold)
+            (format " of %s\n" (abbreviate-file-name default-directory)))
+    (when (seq-empty-p traces)
+      (insert "\nNo GC trace is loaded (the gcTraces setting: \
+GODEBUG=gctrace=1 output, **/gctrace*.log by default).\n"))
+    (seq-doseq (trace traces)
+      (let ((pause (plist-get trace :pause_ms))
+            (live (plist-get trace :live_mb))
+            (trend (plist-get trace :trend))
+            (start (point)))
+        (insert "\n" (propertize (heaplens-runtime--short
+                                  (plist-get trace :path))
+                                 'face 'heaplens-flame-location)
+                "\n"
+                (format "  %s cycles over %s s, GC CPU %s%%\n"
+                        (plist-get trace :cycles)
+                        (heaplens-runtime--number (plist-get trace :span_s))
+                        (heaplens-runtime--number
+                         (plist-get trace :gc_cpu_percent) 1))
+                (format "  pauses %s ms in all: p50 %s, p95 %s, p99 %s, \
+max %s ms\n"
+                        (heaplens-runtime--number (plist-get pause :total) 3)
+                        (heaplens-runtime--number (plist-get pause :p50) 3)
+                        (heaplens-runtime--number (plist-get pause :p95) 3)
+                        (heaplens-runtime--number (plist-get pause :p99) 3)
+                        (heaplens-runtime--number (plist-get pause :max) 3)))
+        (unless (seq-empty-p live)
+          (insert (format "  live heap %s -> %s MB\n"
+                          (heaplens-runtime--number (elt live 0) 1)
+                          (heaplens-runtime--number
+                           (elt live (1- (length live))) 1))))
+        (insert "  " (propertize (or (plist-get trend :verdict)
+                                     "no verdict")
+                                 'face (if (equal (plist-get trend :verdict)
+                                                  "growing")
+                                           'warning 'success))
+                (if (plist-get trend :reason)
+                    (concat ": " (plist-get trend :reason))
+                  "")
+                "\n")
+        (put-text-property start (point) 'heaplens-trace trace)))))
+
+;;;###autoload
+(defun heaplens-gc-summary ()
+  "Show the GC traces of this buffer's project: pauses, live heap, trend.
+The server finds them with its gcTraces globs (GODEBUG=gctrace=1
+output, **/gctrace*.log by default) and warns when a live heap grows."
+  (interactive)
+  (heaplens-runtime--show 'heaplens-gc-mode "gc" #'heaplens-gc--insert))
+
+(defvar heaplens-goroutines-mode-map
+  (let ((map (make-sparse-keymap)))
+    (define-key map (kbd "RET") #'heaplens-goroutines-visit)
+    (define-key map (kbd "o") #'heaplens-goroutines-display)
+    (define-key map (kbd "c") #'heaplens-goroutines-visit-creator)
+    (define-key map (kbd "n") #'next-line)
+    (define-key map (kbd "p") #'previous-line)
+    (define-key map [mouse-2] #'heaplens-goroutines-mouse-visit)
+    map)
+  "Keymap of `heaplens-goroutines-mode'.")
+
+(define-derived-mode heaplens-goroutines-mode special-mode "heaplens-goroutines"
+  "The goroutine groups of the dumps the server shows, suspects first
+\(marked !): count, wait state, function, where they block, growth
+since the base dump, minutes waited and where they were started.
+
+\\{heaplens-goroutines-mode-map}"
+  (setq truncate-lines t))
+
+(defun heaplens-goroutines--where (location)
+  "Return \"main.go:45\" for LOCATION, or nil."
+  (when-let ((file (plist-get location :file)))
+    (format "%s:%s" (file-name-nondirectory file) (plist-get location :line))))
+
+(defun heaplens-goroutines--insert (conn)
+  "Insert the answer of CONN's server to heaplens/goroutineGroups."
+  (let* ((result (heaplens--request conn :heaplens/goroutineGroups
+                                    heaplens--empty-object))
+         (dumps (plist-get result :dumps))
+         (groups (plist-get result :groups)))
+    (insert (propertize "Goroutine groups" 'face 'bold)
+            (format " of %s\n" (abbreviate-file-name default-directory)))
+    (seq-doseq (dump dumps)
+      (insert (format "  %s (%s goroutines, %s)%s\n"
+                      (heaplens-runtime--short (plist-get dump :path))
+                      (plist-get dump :total) (plist-get dump :format)
+                      (if (plist-get dump :base)
+                          (format " against %s" (file-name-nondirectory
+                                                 (plist-get dump :base)))
+                        ""))))
+    (insert (propertize "RET visit where they block  o show  c visit where \
+they start  g refresh\n\n" 'face 'shadow))
+    (cond ((seq-empty-p dumps)
+           (insert "No goroutine dump is loaded (the goroutineDumps \
+setting: **/goroutine*.txt by default).\n"))
+          ((seq-empty-p groups)
+           (insert "No goroutine groups.\n")))
+    (seq-doseq (group groups)
+      (let ((suspect (eq (plist-get group :suspect) t))
+            (growth (plist-get group :growth))
+            (wait (plist-get group :maxWaitMinutes))
+            (created (heaplens-goroutines--where (plist-get group :createdAt)))
+            (start (point)))
+        (insert (if suspect (propertize "!" 'face 'warning) " ")
+                (format " %6d  %-12s " (plist-get group :count)
+                        (or (plist-get group :state) "-"))
+                (propertize (or (plist-get group :function) "?")
+                            'face 'heaplens-flame-name)
+                "  "
+                (propertize (or (heaplens-goroutines--where
+                                 (plist-get group :blockedAt))
+                                "(no source line)")
+                            'face 'heaplens-flame-location)
+                (if (and growth (/= growth 0)) (format "  %+d" growth) "")
+                (if (and wait (> wait 0)) (format "  %d min" wait) "")
+                (if created (format "  created at %s" created) "")
+                "\n")
+        (add-text-properties start (point)
+                             (list 'heaplens-group group
+                                   'mouse-face 'highlight
+                                   'help-echo "RET: visit where they block"))))))
+
+;;;###autoload
+(defun heaplens-goroutines ()
+  "List the goroutine groups of this buffer's project, suspects first.
+The server finds the dumps with its goroutineDumps globs
+\(**/goroutine*.txt by default) and compares the newest of each
+directory with the one before it.  RET visits the line a group
+blocks on, c the line that starts it."
+  (interactive)
+  (let ((buffer (heaplens-runtime--show 'heaplens-goroutines-mode
+                                        "goroutines"
+                                        #'heaplens-goroutines--insert)))
+    (with-current-buffer buffer
+      (when-let ((pos (text-property-not-all (point-min) (point-max)
+                                             'heaplens-group nil)))
+        (goto-char pos)
+        (set-window-point (get-buffer-window buffer) pos)))
+    buffer))
+
+(defun heaplens-goroutines--visit (key &optional display-only)
+  "Visit location KEY (:blockedAt, :createdAt) of the group at point.
+In the other window; with DISPLAY-ONLY, stay in the list."
+  (let* ((group (or (get-text-property (line-beginning-position)
+                                       'heaplens-group)
+                    (user-error "heaplens: no goroutine group on this line")))
+         (location (plist-get group key))
+         (window (selected-window)))
+    (unless (plist-get location :uri)
+      (user-error "heaplens: %s is not in a file of the workspace"
+                  (or (heaplens-goroutines--where location)
+                      (plist-get group :function))))
+    (heaplens--visit-uri (plist-get location :uri) (plist-get location :line)
+                         t)
+    (when display-only
+      (select-window window))))
+
+(defun heaplens-goroutines-visit ()
+  "Visit the line the group at point blocks on, in the other window."
+  (interactive)
+  (heaplens-goroutines--visit :blockedAt))
+
+(defun heaplens-goroutines-display ()
+  "Show the line the group at point blocks on; stay in the list."
+  (interactive)
+  (heaplens-goroutines--visit :blockedAt t))
+
+(defun heaplens-goroutines-visit-creator ()
+  "Visit the line that starts the goroutines of the group at point."
+  (interactive)
+  (heaplens-goroutines--visit :createdAt))
+
+(defun heaplens-goroutines-mouse-visit (event)
+  "Visit where the group clicked in EVENT blocks."
+  (interactive "e")
+  (mouse-set-point event)
+  (heaplens-goroutines-visit))
 
 ;;;; lsp-mode, optionally
 

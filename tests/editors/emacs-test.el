@@ -13,8 +13,8 @@
 ;; check (and "skip - emacs: NAME: WHY" for what cannot run here); the
 ;; script counts them.  Every expectation comes from heaplens's own
 ;; command line on the same files (heaplens lines --json, heaplens check
-;; --json, heaplens flame --json, heaplens escape --json), never from
-;; numbers written here.
+;; --json, heaplens flame --json, heaplens escape --json, heaplens gctrace
+;; --json, heaplens goroutines --json), never from numbers written here.
 
 ;;; Code:
 
@@ -221,6 +221,7 @@ with the same sample type (default: the profile's)."
              (cl-every (lambda (f) (autoloadp (symbol-function f)))
                        '(heaplens-mode heaplens-flame heaplens-describe-line
                          heaplens-status heaplens-select-sample-index
+                         heaplens-gc-summary heaplens-goroutines
                          heaplens-set-base heaplens-clear-base
                          heaplens-load-profile heaplens-flymake))
              (format "%S" (cl-remove-if
@@ -760,6 +761,119 @@ the sample is 100 bytes of sample type space."
                                 (plist-get (heaplens-status) :inputs)))
                  "still a base"))))
 
+(defun hlt-check-runtime ()
+  "GC traces and goroutine dumps: the growing trace's warning, the
+goroutine-leak diagnostics, `heaplens-gc-summary' and `heaplens-goroutines'.
+Expectations from heaplens gctrace --json and goroutines --json --base."
+  (let* ((trace (expand-file-name "artefacts/cacheleak/gctrace.log" hlt-ws))
+         (gc (hlt-json "gctrace" "--json" trace))
+         (trend (plist-get gc :trend))
+         (warning (format "heaplens: %s: the live heap is growing: %s"
+                          trace (plist-get trend :reason)))
+         (dir (expand-file-name "artefacts/goroutineleak/" hlt-ws))
+         (dumps (hlt-json "goroutines" "--json" "--base"
+                          (expand-file-name "goroutine-base.txt" dir)
+                          (expand-file-name "goroutine.txt" dir)))
+         (leak-go (expand-file-name "goroutineleak/main.go" hlt-ws))
+         expected blocked)
+    (hlt-equal "expectations: heaplens gctrace --json finds cacheleak's live heap growing"
+               "growing" (plist-get trend :verdict))
+    (hlt-check "the growing trace's window/showMessage is in *Messages*, once prefixed"
+               (hlt-wait (lambda ()
+                           (with-current-buffer "*Messages*"
+                             (save-excursion
+                               (goto-char (point-min))
+                               (re-search-forward
+                                (concat "^" (regexp-quote warning) "$") nil t)))))
+               warning
+               (with-current-buffer "*Messages*"
+                 (buffer-substring (max (point-min) (- (point-max) 1500))
+                                   (point-max))))
+    ;; The CLI's groups blocked in goroutineleak/main.go that grew, as the
+    ;; server words them: (LINE TYPE TEXT) as Flymake holds them.
+    (seq-doseq (g (plist-get dumps :groups))
+      (let ((b (plist-get g :blocked_at))
+            (c (plist-get g :created_at))
+            (growth (plist-get g :growth)))
+        (when (and b c growth (> growth 0)
+                   (string-suffix-p "/goroutineleak/main.go" (plist-get b :file)))
+          (let ((since (format " — +%d since goroutine-base.txt [goroutine.txt]"
+                               growth)))
+            (setq blocked (or blocked (cons g (plist-get b :line))))
+            (push (list (plist-get b :line) :warning
+                        (format "%d goroutines blocked in %s here (created at main.go:%d)%s [goroutine-leak]"
+                                (plist-get g :count) (plist-get g :state)
+                                (plist-get c :line) since))
+                  expected)
+            (push (list (plist-get c :line) :warning
+                        (format "%d goroutines started here are blocked in %s at main.go:%d%s [goroutine-leak]"
+                                (plist-get g :count) (plist-get g :state)
+                                (plist-get b :line) since))
+                  expected)))))
+    (setq expected (sort expected (lambda (a b) (< (car a) (car b)))))
+    (hlt-equal "expectations: heaplens goroutines --json: a group blocked at main.go:45, started at :44"
+               '(44 45) (mapcar #'car expected))
+    (let ((buffer (find-file-noselect leak-go)))
+      (cl-flet ((leaks ()
+                  (cl-remove-if-not
+                   (lambda (d) (string-suffix-p "[goroutine-leak]" (nth 2 d)))
+                   (hlt-heaplens-diagnostics buffer))))
+        (hlt-wait (lambda () (= (length (leaks)) (length expected))))
+        (hlt-equal "goroutine-leak warnings on goroutineleak/main.go:44 and :45, with the CLI's counts"
+                   expected (leaks)))
+      (kill-buffer buffer))
+    ;; The GC summary.
+    (with-current-buffer (heaplens-gc-summary)
+      (hlt-check "heaplens-gc-summary: cacheleak's trace, its cycles, live heap and verdict growing"
+                 (and (eq major-mode 'heaplens-gc-mode)
+                      (string-match-p
+                       (regexp-quote
+                        (format "artefacts/cacheleak/gctrace.log\n  %d cycles"
+                                (plist-get gc :cycles)))
+                       (buffer-string))
+                      (let ((live (plist-get gc :live_mb)))
+                        (string-match-p
+                         (regexp-quote (format "live heap %s -> %s MB"
+                                               (elt live 0)
+                                               (elt live (1- (length live)))))
+                         (buffer-string)))
+                      (string-match-p (regexp-quote
+                                       (concat "growing: " (plist-get trend :reason)))
+                                      (buffer-string)))
+                 (buffer-string))
+      (quit-window t))
+    ;; The goroutine list: the suspect first, RET on it.
+    (let* ((source (current-buffer))
+           (list (heaplens-goroutines))
+           (window (get-buffer-window list)))
+      (with-current-buffer list
+        (let ((group (get-text-property (point) 'heaplens-group)))
+          (hlt-check "heaplens-goroutines: point on the first group, the suspect, with the CLI's count"
+                     (and blocked group (eq (plist-get group :suspect) t)
+                          (equal (plist-get group :count) (plist-get (car blocked) :count))
+                          (string-match-p
+                           (format "^! +%d +%s +%s"
+                                   (plist-get (car blocked) :count)
+                                   (regexp-quote (plist-get (car blocked) :state))
+                                   (regexp-quote (plist-get (car blocked) :function)))
+                           (buffer-substring (line-beginning-position)
+                                             (line-end-position))))
+                     (buffer-string)))
+        (select-window window)
+        (call-interactively (key-binding (kbd "RET")))
+        (hlt-check "heaplens-goroutines: RET shows the source in another window"
+                   (not (eq (selected-window) window)) "same window")
+        (hlt-equal (format "heaplens-goroutines: RET lands on goroutineleak/main.go, line %s"
+                           (cdr blocked))
+                   (list leak-go (cdr blocked))
+                   (list (buffer-file-name (window-buffer (selected-window)))
+                         (with-current-buffer (window-buffer (selected-window))
+                           (line-number-at-pos (window-point)))))
+        (let ((visited (window-buffer (selected-window))))
+          (quit-window t window)
+          (kill-buffer visited)))
+      (set-buffer source))))
+
 (defun hlt-check-restart (buffer)
   "A server that dies is cleaned up after, and heaplens-restart brings it back."
   (with-current-buffer buffer
@@ -914,6 +1028,8 @@ the sample is 100 bytes of sample type space."
             (kill-buffer other))
           (hlt-check-flame (hlt-hottest-function)))
         (hlt-check-commands buffer expected)
+        (with-current-buffer buffer
+          (hlt-check-runtime))
         (hlt-check-restart buffer)
         (setq conn (buffer-local-value 'heaplens--connection buffer))
         (hlt-check-sync buffer)

@@ -7,8 +7,10 @@
 # escapes/main.go (with eglot and gopls beside it when they are installed),
 # its diagnostics, escape sites (samples/artefacts/escapes/escape-json comes
 # with the copy), line costs, lenses and line description, the flame view's
-# jump to source, the commands, incremental edits, and a leak finding cleared
-# by a save. Skips when emacs is not installed.
+# jump to source, the commands, incremental edits, a leak finding cleared
+# by a save, a growing GC trace's warning and heaplens-gc-summary, and the
+# goroutine-leak diagnostics and heaplens-goroutines' jump. Skips when
+# emacs is not installed.
 . "$(dirname "$0")/../cli/lib.sh"
 
 if ! command -v emacs >/dev/null; then
@@ -38,6 +40,11 @@ fi
 ws="$TMP/work space ü"
 mkdir -p "$ws"
 cp -R "$TOP/samples/." "$ws/"
+# Each artefacts directory's goroutine.txt is its newest dump, compared
+# with goroutine-base.txt: older, as is the debug=1 form of the same moment
+# (a copy that straddles a second would otherwise order them by chance).
+touch -d '2001-01-01 00:00:00' "$ws"/artefacts/*/goroutine-base.txt \
+	"$ws"/artefacts/*/goroutine-debug1.txt
 ws=$(cd "$ws" && pwd -P)
 
 timeout=30

@@ -1,13 +1,15 @@
 -- nvim-test.lua - the Neovim plugin against a real heaplens, run by
 -- tests/editors/nvim.sh as `nvim --headless -u NONE` with editors/nvim on
 -- the runtimepath. Every expectation comes from the heaplens CLI on the same
--- files (lines --json, check --json, flame --json, escape --json), never
--- from guesses.
+-- files (lines --json, check --json, flame --json, escape --json, gctrace
+-- --json, goroutines --json), never from guesses.
 --
 -- Environment: HEAPLENS (the command, maybe a valgrind wrapper), HEAPLENS_WS
 -- (a private workspace: go.mod, escapes/, bodyleak/, internal/, prof/ with
 -- allocs.pb.gz, art/escape-json: the compiler's escape analysis of escapes/,
--- base.heap: a heap profile no glob matches), HEAPLENS_CPU (a
+-- base.heap: a heap profile no glob matches, goroutineleak/ with
+-- art/goroutines/goroutine.txt and its older goroutine-base.txt,
+-- art/cache/gctrace.log: cacheleak's growing trace), HEAPLENS_CPU (a
 -- CPU profile to add to prof/ on the way), HEAPLENS_OUT (where results go: "ok\tNAME",
 -- "not ok\tNAME\tDETAIL..." or "skip\tNAME\tREASON" per line, then "done"),
 -- HEAPLENS_WAIT (milliseconds to wait for the server, default 20000),
@@ -365,9 +367,164 @@ local function check_escapes(client, bufnr)
   end
 end
 
+-- What the program said while it ran: the growing GC trace's warning (a
+-- window/showMessage through vim.notify) and :HeaplensGC; the goroutine
+-- groups of the newer dump against the base as goroutine-leak warnings
+-- where they block and where they start, and :HeaplensGoroutines, whose
+-- <CR> opens the blocking line. Expectations from heaplens gctrace --json
+-- and heaplens goroutines --json --base on the same files.
+local function check_runtime(main_win, notes)
+  local trace = ws .. '/art/cache/gctrace.log'
+  local gc = cli({ 'gctrace', '--json', trace })
+  local trend = gc and gc.trend or {}
+  check('heaplens gctrace --json finds cacheleak\'s live heap growing',
+    trend.verdict == 'growing' and type(trend.reason) == 'string',
+    vim.inspect(trend))
+  local warning = 'heaplens: ' .. trace .. ': the live heap is growing: '
+    .. tostring(trend.reason)
+  wait(function()
+    for _, n in ipairs(notes) do
+      if n.msg == warning then
+        return true
+      end
+    end
+  end)
+  local level
+  for _, n in ipairs(notes) do
+    if n.msg == warning then
+      level = n.level
+    end
+  end
+  check('the growing trace\'s window/showMessage reaches vim.notify as a '
+    .. 'warning', level == vim.log.levels.WARN,
+    'want ' .. warning .. ' got ' .. vim.inspect(notes))
+
+  vim.api.nvim_set_current_win(main_win)
+  vim.cmd('HeaplensGC')
+  local float
+  wait(function()
+    for _, w in ipairs(vim.api.nvim_tabpage_list_wins(0)) do
+      if vim.api.nvim_win_get_config(w).relative ~= '' then
+        float = w
+        return true
+      end
+    end
+    return false
+  end)
+  local text = float and table.concat(vim.api.nvim_buf_get_lines(
+    vim.api.nvim_win_get_buf(float), 0, -1, false), '\n') or ''
+  check(':HeaplensGC shows the trace\'s cycles, live heap and verdict: '
+    .. 'growing', text:find('art/cache/gctrace.log', 1, true)
+      and text:find(tostring(gc and gc.cycles) .. ' cycles', 1, true)
+      and text:find(string.format('live heap %s -> %s MB',
+        gc and gc.live_mb[1], gc and gc.live_mb[#gc.live_mb]), 1, true)
+      and text:find('growing: ' .. tostring(trend.reason), 1, true), text)
+  if float then
+    vim.api.nvim_win_close(float, true)
+  end
+  vim.api.nvim_set_current_win(main_win)
+
+  -- The goroutine-leak diagnostics, as the server words them from the
+  -- CLI's groups: on the blocking line and on the creating one.
+  local dir = ws .. '/art/goroutines/'
+  local dumps = cli({ 'goroutines', '--json', '--base',
+    dir .. 'goroutine-base.txt', dir .. 'goroutine.txt' })
+  local want, blocked = {}, nil
+  for _, g in ipairs(dumps and dumps.groups or {}) do
+    local b, c = g.blocked_at, g.created_at
+    if type(b) == 'table' and type(c) == 'table'
+        and vim.endswith(b.file, '/goroutineleak/main.go')
+        and (g.growth or 0) > 0 then
+      blocked = blocked or { group = g, line = b.line }
+      local since = string.format(' — +%d since goroutine-base.txt '
+        .. '[goroutine.txt]', g.growth)
+      want[b.line - 1] = string.format('%d goroutines blocked in %s here '
+        .. '(created at main.go:%d)%s', g.count, g.state, c.line, since)
+      want[c.line - 1] = string.format('%d goroutines started here are '
+        .. 'blocked in %s at main.go:%d%s', g.count, g.state, b.line, since)
+    end
+  end
+  check('heaplens goroutines --json: a group blocked at goroutineleak/'
+    .. 'main.go:45 and started at :44, grown since the base',
+    want[44] ~= nil and want[43] ~= nil, vim.inspect(dumps))
+  local leak_go = ws .. '/goroutineleak/main.go'
+  vim.cmd('edit ' .. vim.fn.fnameescape(leak_go))
+  local leak_buf = vim.api.nvim_get_current_buf()
+  local function leaks()
+    local got = {}
+    for _, d in ipairs(vim.diagnostic.get(leak_buf)) do
+      if d.source == 'heaplens' and d.code == 'goroutine-leak' then
+        got[d.lnum] = d
+      end
+    end
+    return got
+  end
+  wait(function() return same_keys(leaks(), want) end)
+  local got = leaks()
+  local ok_msgs = vim.tbl_count(want) > 0 and same_keys(got, want)
+  for line, msg in pairs(want) do
+    ok_msgs = ok_msgs and got[line].message == msg
+      and got[line].severity == vim.diagnostic.severity.WARN
+  end
+  local seen = {}
+  for line, d in pairs(got) do
+    seen[line + 1] = d.message
+  end
+  check('goroutine-leak warnings on goroutineleak/main.go:45 and :44 say '
+    .. 'what the CLI counts', ok_msgs, 'want ' .. vim.inspect(want)
+      .. ' got ' .. vim.inspect(seen))
+  vim.cmd('buffer #')
+
+  -- :HeaplensGoroutines: the group's row, and <CR> on it.
+  local gbuf
+  vim.cmd('HeaplensGoroutines')
+  local fn = blocked and blocked.group['function'] or '?'
+  local function row_of()
+    for i, t in ipairs(vim.api.nvim_buf_get_lines(gbuf, 0, -1, false)) do
+      if t:find(fn, 1, true) then
+        return i, t
+      end
+    end
+  end
+  wait(function()
+    gbuf = vim.api.nvim_get_current_buf()
+    return vim.bo[gbuf].filetype == 'heaplens-goroutines' and row_of()
+  end)
+  local row, row_text = nil, ''
+  if vim.bo[gbuf].filetype == 'heaplens-goroutines' then
+    row, row_text = row_of()
+  end
+  check(':HeaplensGoroutines lists the suspect group with its count, first',
+    blocked and row == 3 and row_text:find('^! +' .. blocked.group.count
+      .. ' ') ~= nil, table.concat(vim.api.nvim_buf_get_lines(gbuf, 0, -1,
+      false), '\n'))
+  if row then
+    press_enter(row)
+    check('<CR> on the group lands on goroutineleak/main.go:'
+      .. blocked.line, current_file() == leak_go
+        and vim.api.nvim_win_get_cursor(0)[1] == blocked.line
+        and vim.api.nvim_get_current_win() == main_win,
+      current_file() .. ':' .. vim.api.nvim_win_get_cursor(0)[1])
+    local gwin = vim.fn.bufwinid(gbuf)
+    if gwin ~= -1 then
+      vim.api.nvim_win_close(gwin, true)
+    end
+  end
+  vim.api.nvim_set_current_win(main_win)
+  vim.cmd('buffer ' .. vim.fn.fnameescape(ws .. '/escapes/main.go'))
+end
+
 local function run()
   local main_go = ws .. '/escapes/main.go'
   local body_go = ws .. '/bodyleak/main.go'
+
+  -- What the plugin tells the user, window/showMessage included.
+  local notes = {}
+  local notify = vim.notify
+  vim.notify = function(msg, level, opts)
+    table.insert(notes, { msg = msg, level = level })
+    return notify(msg, level, opts)
+  end
 
   vim.cmd('filetype on')
   vim.cmd('runtime plugin/heaplens.lua')
@@ -375,7 +532,9 @@ local function run()
     vim.fn.exists(':HeaplensFlame') == 2
       and vim.fn.exists(':HeaplensSampleIndex') == 2
       and vim.fn.exists(':HeaplensBase') == 2
-      and vim.fn.exists(':HeaplensStatus') == 2)
+      and vim.fn.exists(':HeaplensStatus') == 2
+      and vim.fn.exists(':HeaplensGC') == 2
+      and vim.fn.exists(':HeaplensGoroutines') == 2)
   check('highlight groups are defined',
     vim.fn.hlexists('HeaplensCostHot') == 1
       and vim.fn.hlexists('HeaplensCostCold') == 1)
@@ -691,6 +850,8 @@ local function run()
         current_file() .. ':' .. vim.api.nvim_win_get_cursor(0)[1])
     end
   end
+
+  check_runtime(main_win, notes)
 
   -- :checkhealth heaplens reports the binary and the client.
   vim.cmd('checkhealth heaplens')

@@ -2,7 +2,10 @@
 # nvim.sh - the Neovim plugin (editors/nvim) in a real headless Neovim on a
 # private copy of samples/: the client attaches, line costs and diagnostics
 # land on the lines the CLI names, escape sites on their lines and columns
-# (non-ASCII lines included), and the flame view jumps to source. The
+# (non-ASCII lines included), the flame view jumps to source, a growing
+# GC trace is a warning and :HeaplensGC says so, goroutine-leak warnings
+# land where the dump's goroutines block and start, and
+# :HeaplensGoroutines jumps to where they block. The
 # checks themselves are in nvim-test.lua; this script prepares the
 # workspace, runs Neovim and reports its results as lib.sh does.
 . "$(dirname "$0")/../cli/lib.sh"
@@ -22,6 +25,16 @@ cp "$TOP/samples/artefacts/escapes/allocs.pb.gz" "$ws/prof/"
 # the default escapeOutputs glob **/escape-json.
 cp -R "$TOP/samples/artefacts/escapes/escape-json" "$ws/art/"
 cp "$TOP/samples/artefacts/escapes/heap.pb.gz" "$ws/base.heap"
+# What the program said while it ran: goroutineleak's two goroutine dumps
+# (the base older, so the newer is compared with it) and cacheleak's GC
+# trace, whose live heap grows, found by the default goroutineDumps and
+# gcTraces globs.
+mkdir -p "$ws/art/goroutines" "$ws/art/cache"
+cp -R "$TOP/samples/goroutineleak" "$ws/"
+cp "$TOP/samples/artefacts/goroutineleak/goroutine.txt" \
+	"$TOP/samples/artefacts/goroutineleak/goroutine-base.txt" "$ws/art/goroutines/"
+touch -d '2001-01-01 00:00:00' "$ws/art/goroutines/goroutine-base.txt"
+cp "$TOP/samples/artefacts/cacheleak/gctrace.log" "$ws/art/cache/"
 ws=$(cd "$ws" && pwd -P)
 
 # The plugin finds a plain binary on PATH; a wrapper is passed as cmd.

@@ -7,7 +7,10 @@
 # escape-json comes with the copy) at the lines and byte columns
 # `heaplens escape` gives, after non-ASCII text too;
 # :HeaplensCheck fills the quickfix list with the CLI's findings; <CR> on the
-# hottest function of :HeaplensFlame lands on its file and line. The
+# hottest function of :HeaplensFlame lands on its file and line; ALE shows
+# goroutineleak's goroutine-leak warnings where `heaplens goroutines` says
+# its goroutines block and start, and :HeaplensGoroutines lists the
+# blocking line, <CR> landing there. The
 # expectations come from the CLI's --json output; tests/editors/vim.vim does
 # the editor side and writes its results for this script to print.
 # ALE_DIR is ALE's runtime directory (default: Debian's /usr/share/vim-ale).
@@ -40,6 +43,11 @@ ws=$TMP/ws
 mkdir -p "$ws" "$TMP/cache"
 cp -R "$TOP/samples" "$ws/"
 cd "$ws" || exit 2
+# Each artefacts directory's goroutine.txt is its newest dump, compared
+# with goroutine-base.txt: older, as is the debug=1 form of the same moment
+# (a copy that straddles a second would otherwise order them by chance).
+touch -d '2001-01-01 00:00:00' samples/artefacts/*/goroutine-base.txt \
+	samples/artefacts/*/goroutine-debug1.txt
 
 # One command for Vim and ALE to start, even when $HEAPLENS is several
 # words (valgrind ...).
@@ -75,6 +83,12 @@ $HEAPLENS escape --json --profile $escapes/allocs.pb.gz $escapes/escape-json \
 $HEAPLENS escape --profile $escapes/allocs.pb.gz $escapes/escape-json \
     >"$TMP/escape.txt"
 
+# goroutineleak's groups, the newer dump against the base, as the server
+# compares them: goroutine-leak warnings where they block and start.
+dumps=samples/artefacts/goroutineleak
+$HEAPLENS goroutines --json --base $dumps/goroutine-base.txt \
+    $dumps/goroutine.txt >"$TMP/goroutines.json"
+
 flame_json=
 profile=samples/artefacts/bodyleak/allocs.pb.gz
 if $HEAPLENS flame --help >/dev/null 2>&1; then
@@ -97,6 +111,8 @@ HOT_LINES=$hot_lines HEAPLENS_CMD=$TMP/heaplens RESULTS=$TMP/results \
     FLAME_JSON=$flame_json FLAME_PROFILE=$profile FLAME_SOURCE=$source \
     ESCAPE_JSON=$TMP/escape.json ESCAPE_TXT=$TMP/escape.txt \
     ESCAPE_SOURCE=samples/escapes/main.go \
+    GOROUTINES_JSON=$TMP/goroutines.json \
+    GOROUTINES_SOURCE=samples/goroutineleak/main.go \
     timeout 120 vim -N -u NONE -i NONE -es -S "$TOP/tests/editors/vim.vim" \
     </dev/null >"$TMP/vim.out" 2>&1
 status=$?

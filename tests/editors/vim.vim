@@ -1,7 +1,8 @@
 " vim.vim - the Vim half of tests/editors/vim.sh, run by `vim -es` in a copy
 " of samples/. It loads ALE and editors/vim, then checks ALE's heaplens
-" diagnostics (escape sites included), :HeaplensCheck and the flame buffer's
-" jump against what the heaplens CLI said (the files vim.sh wrote), and
+" diagnostics (escape sites and goroutine-leak warnings included),
+" :HeaplensCheck, the flame buffer's jump and :HeaplensGoroutines against
+" what the heaplens CLI said (the files vim.sh wrote), and
 " writes one result per line to $RESULTS: "ok<Tab>NAME",
 " "not ok<Tab>NAME<Tab>REASON" or "#<Tab>COMMENT".
 
@@ -370,6 +371,105 @@ function! s:TestFlame() abort
 	endif
 endfunction
 
+" ALE's heaplens goroutine-leak items in the current buffer.
+function! s:AleGoroutines() abort
+	return filter(copy(ale#engine#GetLoclist(bufnr('%'))),
+	\ {_, v -> v.linter_name ==# 'heaplens'
+	\ && get(v, 'code', '') ==# 'goroutine-leak'})
+endfunction
+
+" Goroutine dumps: ALE shows the goroutine-leak warnings where the groups
+" of heaplens goroutines --json --base (those of $GOROUTINES_SOURCE that
+" grew) block and start, with the CLI's counts; :HeaplensGoroutines puts
+" the blocking line in the quickfix list, and <CR> there lands on it.
+function! s:TestGoroutines() abort
+	let l:want = []
+	let l:blocked = {}
+	for l:g in s:ReadJson($GOROUTINES_JSON).groups
+		if type(l:g.blocked_at) != v:t_dict || type(l:g.created_at) != v:t_dict
+		\ || l:g.blocked_at.file !~# '/goroutineleak/main\.go$'
+		\ || type(l:g.growth) != v:t_number || l:g.growth <= 0
+			continue
+		endif
+		let l:since = printf(" \u2014 +%d since goroutine-base.txt "
+		\ . '[goroutine.txt]', l:g.growth)
+		if empty(l:blocked)
+			let l:blocked = l:g
+		endif
+		call add(l:want, [l:g.blocked_at.line, 'W', printf('%d goroutines '
+		\ . 'blocked in %s here (created at main.go:%d)', l:g.count, l:g.state,
+		\ l:g.created_at.line) . l:since])
+		call add(l:want, [l:g.created_at.line, 'W', printf('%d goroutines '
+		\ . 'started here are blocked in %s at main.go:%d', l:g.count,
+		\ l:g.state, l:g.blocked_at.line) . l:since])
+	endfor
+	call sort(l:want, {a, b -> a[0] - b[0]})
+	let l:name = 'heaplens goroutines --json: a group blocked at '
+	\ . 'goroutineleak/main.go:45, started at :44, grown since the base'
+	if map(copy(l:want), 'v:val[0]') ==# [44, 45]
+		call s:Ok(l:name)
+	else
+		call s:NotOk(l:name, string(l:want))
+		return
+	endif
+	only
+	execute 'edit ' . fnameescape($GOROUTINES_SOURCE)
+	ALELint
+	call s:WaitFor({-> len(s:AleGoroutines()) == len(l:want)}, 30)
+	let l:got = sort(map(s:AleGoroutines(), '[v:val.lnum, v:val.type, v:val.text]'),
+	\ {a, b -> a[0] - b[0]})
+	let l:name = 'ALE shows the goroutine-leak warnings on lines 44 and 45 '
+	\ . 'with the CLI''s counts'
+	if l:got ==# l:want
+		call s:Ok(l:name)
+	else
+		call s:NotOk(l:name, 'expected ' . string(l:want) . ' got '
+		\ . string(l:got))
+	endif
+
+	" From another Go buffer of the project.
+	execute 'edit ' . fnameescape($FLAME_SOURCE)
+	HeaplensGoroutines
+	call s:WaitFor({-> getqflist({'title': 1}).title ==# 'heaplens goroutines'},
+	\ 30)
+	let l:qf = getqflist()
+	let l:path = fnamemodify($GOROUTINES_SOURCE, ':p')
+	let l:name = printf(':HeaplensGoroutines lists the suspect group at '
+	\ . '%s:%d', $GOROUTINES_SOURCE, l:blocked.blocked_at.line)
+	" Other samples' dumps have suspects of their own.
+	let l:row = 0
+	for l:i in range(len(l:qf))
+		if fnamemodify(bufname(l:qf[l:i].bufnr), ':p') ==# l:path
+		\ && l:qf[l:i].lnum == l:blocked.blocked_at.line
+		\ && stridx(l:qf[l:i].text, printf('%d goroutines blocked in %s in %s',
+		\ l:blocked.count, l:blocked.state, l:blocked.function)) == 0
+			let l:row = l:i + 1
+		endif
+	endfor
+	if l:row > 0
+		call s:Ok(l:name)
+	else
+		call s:NotOk(l:name, 'title ' . string(getqflist({'title': 1}))
+		\ . ' items ' . string(l:qf))
+		return
+	endif
+	if &buftype !=# 'quickfix'
+		call s:NotOk(':HeaplensGoroutines opens the quickfix window',
+		\ 'current buffer: ' . bufname('%'))
+		return
+	endif
+	call cursor(l:row, 1)
+	execute "normal \<CR>"
+	let l:name = printf('<CR> in the list lands on %s:%d', $GOROUTINES_SOURCE,
+	\ l:blocked.blocked_at.line)
+	if fnamemodify(bufname('%'), ':p') ==# l:path
+	\ && line('.') == l:blocked.blocked_at.line
+		call s:Ok(l:name)
+	else
+		call s:NotOk(l:name, printf('at %s:%d', bufname('%'), line('.')))
+	endif
+endfunction
+
 try
 	call s:TestAle()
 	call s:TestEscapes()
@@ -378,6 +478,7 @@ try
 	if !empty($FLAME_JSON)
 		call s:TestFlame()
 	endif
+	call s:TestGoroutines()
 catch
 	call s:NotOk('the Vim script runs', v:exception . ' at ' . v:throwpoint)
 finally

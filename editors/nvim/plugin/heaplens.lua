@@ -46,6 +46,14 @@ command('HeaplensStatus', function()
   require('heaplens').status()
 end, { desc = 'heaplens: what is loaded and what failed' })
 
+command('HeaplensGC', function()
+  require('heaplens').gc()
+end, { desc = 'heaplens: the GC traces (pauses, live heap, its trend)' })
+
+command('HeaplensGoroutines', function()
+  require('heaplens').goroutines()
+end, { desc = 'heaplens: the goroutine groups, suspects first' })
+
 command('HeaplensLoadProfile', function(opts)
   require('heaplens').load_profile(opts.args)
 end, { nargs = 1, complete = 'file',

@@ -1,9 +1,13 @@
-" autoload/heaplens.vim - the work behind :HeaplensCheck and :HeaplensFlame,
-" and the project root the ALE linter starts the server in.
+" autoload/heaplens.vim - the work behind :HeaplensCheck, :HeaplensFlame
+" and :HeaplensGoroutines, and the project root the ALE linter starts the
+" server in.
 "
-" Both commands run the heaplens CLI synchronously (system()) and read its
+" :HeaplensCheck and :HeaplensFlame run the heaplens CLI synchronously (system()) and read its
 " --json output: a check of a package or a flame tree takes well under a
 " second, and the result is wanted before the command returns.
+" :HeaplensGoroutines instead asks the buffer's running server, through
+" ALE, which dumps it compares (the newest of each directory with the one
+" before it); its answer fills the quickfix list when it comes.
 
 " The heaplens command: g:heaplens_executable, else heaplens on $PATH.
 function! heaplens#Executable() abort
@@ -238,4 +242,67 @@ function! heaplens#FlameJump() abort
 	normal! m'
 	call cursor(l:node.line, 1)
 	normal! zv
+endfunction
+
+" The file of a location {file, line, uri?} of heaplens/goroutineGroups:
+" the workspace file the server resolved, else the path in the dump.
+function! s:LocationFile(loc) abort
+	if type(a:loc) != v:t_dict
+		return ''
+	endif
+	if type(get(a:loc, 'uri', v:null)) == v:t_string
+		return ale#util#ToResource(a:loc.uri)
+	endif
+	return get(a:loc, 'file', '')
+endfunction
+
+" The answer RESPONSE to heaplens/goroutineGroups: the suspect groups'
+" blocking lines into the quickfix list (the server sends suspects
+" first), opened when there are any.
+function! heaplens#GoroutinesHandle(response) abort
+	if has_key(a:response, 'error')
+		call s:Fail('goroutines', get(a:response.error, 'message', ''), 0)
+		return
+	endif
+	let l:result = get(a:response, 'result', {})
+	let l:items = []
+	for l:g in type(l:result) == v:t_dict ? get(l:result, 'groups', []) : []
+		let l:file = s:LocationFile(l:g.blockedAt)
+		if l:g.suspect isnot v:true || empty(l:file)
+			continue
+		endif
+		let l:text = printf('%d goroutines blocked in %s in %s', l:g.count,
+		\ l:g.state is v:null ? '?' : l:g.state,
+		\ l:g.function is v:null ? '?' : l:g.function)
+		if type(l:g.createdAt) == v:t_dict
+			let l:text .= printf(' (created at %s:%d)',
+			\ fnamemodify(l:g.createdAt.file, ':t'), l:g.createdAt.line)
+		endif
+		if type(l:g.growth) == v:t_number && l:g.growth != 0
+			let l:text .= printf(', %+d since the base dump', l:g.growth)
+		endif
+		call add(l:items, {'filename': l:file, 'lnum': l:g.blockedAt.line,
+		\ 'type': 'W', 'text': l:text . ' [' . fnamemodify(l:g.dump, ':t') . ']'})
+	endfor
+	call setqflist([], ' ', {'title': 'heaplens goroutines', 'items': l:items})
+	if empty(l:items)
+		cclose
+		echo 'heaplens goroutines: no suspect group'
+	else
+		copen
+	endif
+endfunction
+
+" :HeaplensGoroutines: ask the current Go buffer's heaplens server (ALE's
+" connection) for heaplens/goroutineGroups; the answer fills the quickfix
+" list (heaplens#GoroutinesHandle) when it comes.
+function! heaplens#Goroutines() abort
+	try
+		call ale#lsp_linter#SendRequest(bufnr('%'), 'heaplens',
+		\ [0, 'heaplens/goroutineGroups', {}],
+		\ function('heaplens#GoroutinesHandle'))
+	catch /^Linter "heaplens" not found/
+		call s:Fail('goroutines', 'needs a Go buffer with ALE''s heaplens '
+		\ . 'linter', 0)
+	endtry
 endfunction

@@ -12,6 +12,8 @@ let g:loaded_heaplens = 1
 command! -nargs=* -complete=file HeaplensCheck call heaplens#Check(<f-args>)
 " :HeaplensFlame PROFILE [OPTIONS...]  the flame tree in a scratch buffer
 command! -nargs=+ -complete=file HeaplensFlame call heaplens#Flame(<f-args>)
+" :HeaplensGoroutines  the suspect goroutine groups into the quickfix list
+command! HeaplensGoroutines call heaplens#Goroutines()
 
 " ALE: heaplens's diagnostics at byte columns, with their explanations, and
 " kept for files opened later (autoload/heaplens/ale.vim).

@@ -395,25 +395,11 @@ local function same_file(a, b)
     == (vim.loop.fs_realpath(b) or b)
 end
 
--- <CR>: open the node under the cursor at its line in the previous window.
-function M.jump()
-  local heaplens = require('heaplens')
-  local buf = vim.api.nvim_get_current_buf()
-  local flame_win = vim.api.nvim_get_current_win()
-  local row = M.row(buf, vim.api.nvim_win_get_cursor(flame_win)[1])
-  if row == nil then
-    return
-  end
-  local loc = row.node.location
-  if type(loc) ~= 'table' or type(loc.uri) ~= 'string' then
-    heaplens.info(tostring(row.node.name)
-      .. ' has no source location in the workspace')
-    return
-  end
-  local fname = vim.uri_to_fname(loc.uri)
-  local line = (loc.range and loc.range.start
-    and loc.range.start.line or 0) + 1
-  local win = target_window(flame_win, views[buf])
+-- Open fname at line (1-based) from view_win, a heaplens view: in the
+-- previous window, else origin_win (where the view was asked for), else
+-- any window with a normal buffer, else a new split above.
+function M.visit(fname, line, view_win, origin_win)
+  local win = target_window(view_win, { origin_win = origin_win })
   if win then
     vim.api.nvim_set_current_win(win)
   else
@@ -431,6 +417,26 @@ function M.jump()
   local count = vim.api.nvim_buf_line_count(0)
   vim.api.nvim_win_set_cursor(0, { math.min(line, count), 0 })
   vim.cmd('normal! zv')
+end
+
+-- <CR>: open the node under the cursor at its line in the previous window.
+function M.jump()
+  local heaplens = require('heaplens')
+  local buf = vim.api.nvim_get_current_buf()
+  local flame_win = vim.api.nvim_get_current_win()
+  local row = M.row(buf, vim.api.nvim_win_get_cursor(flame_win)[1])
+  if row == nil then
+    return
+  end
+  local loc = row.node.location
+  if type(loc) ~= 'table' or type(loc.uri) ~= 'string' then
+    heaplens.info(tostring(row.node.name)
+      .. ' has no source location in the workspace')
+    return
+  end
+  local line = (loc.range and loc.range.start
+    and loc.range.start.line or 0) + 1
+  M.visit(vim.uri_to_fname(loc.uri), line, flame_win, views[buf].origin_win)
 end
 
 -- q: close the flame window (the buffer stays for :HeaplensFlame).

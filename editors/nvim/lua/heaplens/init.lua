@@ -168,8 +168,25 @@ function M.refresh_views(client)
   require('heaplens.flame').refresh_client(client.id)
 end
 
+-- LSP MessageType (1 Error .. 4 Log) to vim.log.levels.
+local message_levels = {
+  vim.log.levels.ERROR, vim.log.levels.WARN, vim.log.levels.INFO,
+  vim.log.levels.DEBUG,
+}
+
 -- The server's notifications and requests the plugin answers itself.
 local handlers = {
+  -- Through vim.notify at the message's level: Neovim before 0.10 writes
+  -- a Warning (the live heap is growing) as a plain line, not highlighted
+  -- and past notification plugins. The server's messages name heaplens.
+  ['window/showMessage'] = function(_, result)
+    local msg = tostring(result and result.message or '')
+    if msg:sub(1, 10) ~= 'heaplens: ' then
+      msg = 'heaplens: ' .. msg
+    end
+    vim.notify(msg, message_levels[result and result.type]
+      or vim.log.levels.INFO)
+  end,
   ['heaplens/evidenceChanged'] = function(_, _, ctx)
     local client = vim.lsp.get_client_by_id(ctx.client_id)
     if client then
@@ -431,6 +448,24 @@ function M.flame(focus)
   require('heaplens.flame').open(client, {
     focus = (focus and focus ~= '') and focus or nil,
   })
+end
+
+-- :HeaplensGC: the GC traces' summary (pauses, live heap, its trend).
+function M.gc()
+  local client = need_client()
+  if client == nil then
+    return
+  end
+  require('heaplens.runtime').gc(client)
+end
+
+-- :HeaplensGoroutines: the goroutine dumps' groups, suspects first.
+function M.goroutines()
+  local client = need_client()
+  if client == nil then
+    return
+  end
+  require('heaplens.runtime').goroutines(client)
 end
 
 -- Define the highlight groups, linked to default groups (colorschemes and
