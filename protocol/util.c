@@ -299,3 +299,12 @@ read_file(const char *path, size_t max_bytes, int flags, struct buf *out,
 	close(fd);
 	return 0;
 }
+
+/* Return the last element of a path. */
+const char *
+path_base(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}

@@ -78,6 +78,9 @@ const char *buf_str(const struct buf *b);
 /* Hand the contents over as a new string and leave b empty. */
 char *buf_detach(struct buf *b, size_t *len);
 
+/* Return the last element of a path (after its last '/'), borrowed. */
+const char *path_base(const char *path);
+
 /* read_file() flags. */
 enum {
 	READ_NOFOLLOW = 0x1		/* refuse a symbolic link */

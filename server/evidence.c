@@ -896,12 +896,12 @@ evidence_build_growth(struct evidence *ev)
 }
 
 /*
- * Resolve a file an escape input names: -m text names files relative to
- * where go build ran (the module root, the package), and people save it
- * near there.
+ * Resolve a file an input names: -m text names files relative to where go
+ * build ran (the module root, the package), people save output near there,
+ * and a build's paths are its package's. Dumps name absolute paths.
  */
 static const char *
-evidence_escape_file(struct evidence *ev, const struct evidence_input *from,
+evidence_resolve(struct evidence *ev, const struct evidence_input *from,
     const char *path)
 {
 	char dir[PATH_MAX], *slash;
@@ -961,7 +961,7 @@ evidence_collect_sites(struct evidence *ev, const struct evidence_input *p,
 		site = &p->escape->sites[i];
 		if (last == NULL || strcmp(last, site->file) != 0) {
 			last = site->file;
-			file = evidence_escape_file(ev, p, site->file);
+			file = evidence_resolve(ev, p, site->file);
 		}
 		if (file == NULL)
 			continue;
@@ -977,7 +977,7 @@ evidence_collect_sites(struct evidence *ev, const struct evidence_input *p,
 		out->flow_files = xcalloc(site->nflow + 1,
 		    sizeof *out->flow_files);
 		for (k = 0; k < site->nflow; k++)
-			out->flow_files[k] = evidence_escape_file(ev, p,
+			out->flow_files[k] = evidence_resolve(ev, p,
 			    site->flow[k].file);
 	}
 }
@@ -986,9 +986,7 @@ evidence_collect_sites(struct evidence *ev, const struct evidence_input *p,
 static int
 evidence_named_base(const char *path)
 {
-	const char *slash = strrchr(path, '/');
-
-	return strstr(slash != NULL ? slash + 1 : path, "base") != NULL;
+	return strstr(path_base(path), "base") != NULL;
 }
 
 /*
@@ -1078,14 +1076,10 @@ evidence_add_groups(struct evidence *ev, struct evidence_input *cur,
     struct evidence_input *base, size_t *alloc)
 {
 	struct evidence_group *out;
-	char dir[PATH_MAX], *slash;
 	size_t i;
 
 	if (base != NULL)
 		goroutines_compare(cur->dump, base->dump);
-	snprintf(dir, sizeof dir, "%s", cur->path);
-	if ((slash = strrchr(dir, '/')) != NULL)
-		*slash = '\0';
 	for (i = 0; i < cur->dump->n; i++) {
 		if (ev->ngroups == *alloc) {
 			*alloc = *alloc ? *alloc * 2 : 64;
@@ -1096,11 +1090,10 @@ evidence_add_groups(struct evidence *ev, struct evidence_input *cur,
 		out->g = &cur->dump->groups[i];
 		out->from = cur;
 		out->base = base;
-		out->file = out->g->file != NULL ? sourcemap_resolve_near(
-		    ev->map, dir, out->g->file) : NULL;
+		out->file = out->g->file != NULL ? evidence_resolve(ev, cur,
+		    out->g->file) : NULL;
 		out->created = out->g->created_file != NULL ?
-		    sourcemap_resolve_near(ev->map, dir,
-		    out->g->created_file) : NULL;
+		    evidence_resolve(ev, cur, out->g->created_file) : NULL;
 		out->suspect = evidence_suspect(ev, cur, base, out->g);
 	}
 }

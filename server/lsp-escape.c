@@ -325,15 +325,6 @@ lsp_escape_diagnostics(struct session *s, const char *file, json_t *diags)
 	lsp_sources_release(&ss);
 }
 
-/* Return the base name of a path. */
-static const char *
-lsp_escape_base(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash != NULL ? slash + 1 : path;
-}
-
 /* Append one flow step to a hover, linked when it is a workspace file. */
 static void
 lsp_escape_hover_step(struct buf *md, const struct escape_step *step,
@@ -345,7 +336,7 @@ lsp_escape_hover_step(struct buf *md, const struct escape_step *step,
 	if (file != NULL) {
 		uri = uri_from_path(file);
 		buf_addf(md, " [%s:%lld:%lld](%s#L%lld)\n",
-		    lsp_escape_base(file), (long long)step->line,
+		    path_base(file), (long long)step->line,
 		    (long long)step->col, uri, (long long)step->line);
 		free(uri);
 	} else {
@@ -382,7 +373,7 @@ lsp_escape_hover(struct session *s, const char *file, int64_t line,
 			    md->len > 0 ? "\n" : "",
 			    es[i].from->kind == EVIDENCE_BUILD ?
 			    "runCompiler build" :
-			    lsp_escape_base(es[i].from->path));
+			    path_base(es[i].from->path));
 		buf_addf(md, "\n- `%s` at column %lld", es[i].site->message,
 		    (long long)es[i].site->col);
 		cost = es[i].site->category == ESCAPE_CAT_ESCAPE ?

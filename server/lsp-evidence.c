@@ -81,15 +81,6 @@ lsp_hot(const struct evidence_line *l, double threshold)
 	    lsp_pct(flat, l->total) >= threshold;
 }
 
-/* Return the base name of a path. */
-static const char *
-lsp_base(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash != NULL ? slash + 1 : path;
-}
-
 /* Build a diagnostic covering line (1-based); steals message. */
 json_t *
 lsp_line_diagnostic(int64_t line, int severity, const char *code,
@@ -154,7 +145,7 @@ lsp_file_diagnostics(struct session *s, const char *file)
 		    units_format(l[i].flat, l[i].unit, flat, sizeof flat),
 		    lsp_pct(l[i].flat, l[i].total), l[i].type,
 		    units_format(l[i].cum, l[i].unit, cum, sizeof cum),
-		    lsp_base(l[i].from->path))));
+		    path_base(l[i].from->path))));
 	}
 	l = evidence_file_growth(ev, file, &n);
 	for (i = 0; i < n; i++) {
@@ -165,8 +156,8 @@ lsp_file_diagnostics(struct session *s, const char *file)
 		    "since %s [%s]", l[i].type,
 		    units_format(l[i].flat, l[i].unit, flat, sizeof flat),
 		    lsp_pct(l[i].flat, l[i].total),
-		    lsp_base(s->evidence.base->path),
-		    lsp_base(l[i].from->path))));
+		    path_base(s->evidence.base->path),
+		    path_base(l[i].from->path))));
 	}
 	lsp_escape_diagnostics(s, file, diags);
 	lsp_goroutine_diagnostics(s, file, diags);
@@ -525,7 +516,7 @@ lsp_hover_paths(struct session *s, struct buf *md,
 			if (file != NULL) {
 				uri = uri_from_path(file);
 				buf_addf(md, "   - `%s` [%s:%lld](%s#L%lld)\n",
-				    f->name, lsp_base(file),
+				    f->name, path_base(file),
 				    (long long)paths[i].frames[k]->line, uri,
 				    (long long)paths[i].frames[k]->line);
 				free(uri);

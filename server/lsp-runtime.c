@@ -15,22 +15,13 @@
 #include "protocol/uri.h"
 #include "session.h"
 
-/* Return the base name of a path. */
-static const char *
-lsp_runtime_base(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash != NULL ? slash + 1 : path;
-}
-
 /* Append ", +78 since goroutine-base.txt" when the group has a base. */
 static void
 lsp_runtime_growth(struct buf *b, const struct evidence_group *e)
 {
 	if (e->base != NULL)
 		buf_addf(b, " \xe2\x80\x94 %+lld since %s",
-		    (long long)e->g->growth, lsp_runtime_base(e->base->path));
+		    (long long)e->g->growth, path_base(e->base->path));
 }
 
 /* Append "blocked in chan send" or, without states, "waiting". */
@@ -68,10 +59,10 @@ lsp_goroutine_diagnostics(struct session *s, const char *file,
 				    (long long)g->max_wait_minutes);
 			if (g->created_file != NULL)
 				buf_addf(&b, " (created at %s:%lld)",
-				    lsp_runtime_base(g->created_file),
+				    path_base(g->created_file),
 				    (long long)g->created_line);
 			lsp_runtime_growth(&b, &e[i]);
-			buf_addf(&b, " [%s]", lsp_runtime_base(e[i].from->path));
+			buf_addf(&b, " [%s]", path_base(e[i].from->path));
 			json_array_append_new(diags, lsp_line_diagnostic(
 			    g->line, 2, "goroutine-leak", buf_detach(&b,
 			    NULL)));
@@ -83,10 +74,10 @@ lsp_goroutine_diagnostics(struct session *s, const char *file,
 			    (long long)g->count, g->count == 1 ? "" : "s",
 			    g->count == 1 ? "is" : "are");
 			lsp_runtime_state(&b, g);
-			buf_addf(&b, " at %s:%lld", lsp_runtime_base(g->file),
+			buf_addf(&b, " at %s:%lld", path_base(g->file),
 			    (long long)g->line);
 			lsp_runtime_growth(&b, &e[i]);
-			buf_addf(&b, " [%s]", lsp_runtime_base(e[i].from->path));
+			buf_addf(&b, " [%s]", path_base(e[i].from->path));
 			json_array_append_new(diags, lsp_line_diagnostic(
 			    g->created_line, 2, "goroutine-leak",
 			    buf_detach(&b, NULL)));
