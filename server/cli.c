@@ -197,3 +197,14 @@ cli_read_stdin(size_t max_bytes, struct buf *out, char **cause)
 		return set_cause(cause, "<stdin>: %s", strerror(errno));
 	return 0;
 }
+
+/* Return a file relative to cwd when under it. */
+const char *
+cli_relative(const char *file, const char *cwd)
+{
+	size_t n = strlen(cwd);
+
+	if (n > 0 && strncmp(file, cwd, n) == 0 && file[n] == '/')
+		return file + n + 1;
+	return file;
+}

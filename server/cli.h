@@ -91,6 +91,12 @@ struct buf;
  */
 int cli_read_stdin(size_t max_bytes, struct buf *out, char **cause);
 
+/*
+ * Return file for display: relative to the directory cwd when it lies
+ * under it (cwd "" leaves it as it is). Borrowed from file.
+ */
+const char *cli_relative(const char *file, const char *cwd);
+
 /* Print a command's help to stdout and return 0. */
 int cli_help(const struct cmd_entry *cmd);
 

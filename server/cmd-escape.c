@@ -201,17 +201,6 @@ cmd_escape_stdin(struct escape_report *r, char **cause)
 	return rc;
 }
 
-/* Return a resolved file for display: relative to cwd when under it. */
-static const char *
-cmd_escape_display(const struct cmd_escape *e, const char *file)
-{
-	size_t n = strlen(e->cwd);
-
-	if (n > 0 && strncmp(file, e->cwd, n) == 0 && file[n] == '/')
-		return file + n + 1;
-	return file;
-}
-
 /* Return whether a site passes the filters; *cost gets its cost. */
 static int
 cmd_escape_wanted(const struct cmd_escape *e, const struct escape_site *site,
@@ -241,7 +230,7 @@ cmd_escape_print(const struct cmd_escape *e, const struct escape_site *site,
 	size_t k;
 
 	printf("%s:%lld:%lld: %s", source != NULL ?
-	    cmd_escape_display(e, source) : site->file,
+	    cli_relative(source, e->cwd) : site->file,
 	    (long long)site->line, (long long)site->col, site->message);
 	if (cost != NULL && cost->flat != 0)
 		printf(" \xe2\x80\x94 %s (%.1f%%) %s here",
@@ -255,7 +244,7 @@ cmd_escape_print(const struct cmd_escape *e, const struct escape_site *site,
 		step = &site->flow[k];
 		file = sourcemap_resolve_near(e->map, near, step->file);
 		printf("\t%s:%lld:%lld: %s\n", file != NULL ?
-		    cmd_escape_display(e, file) : step->file,
+		    cli_relative(file, e->cwd) : step->file,
 		    (long long)step->line, (long long)step->col,
 		    step->message);
 	}

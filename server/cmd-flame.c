@@ -149,13 +149,8 @@ static const char *
 cmd_flame_display(struct cmd_flame *c, const struct flame_node *n)
 {
 	const char *file = cmd_flame_resolve(c, n);
-	size_t len = strlen(c->cwd);
 
-	if (file == NULL)
-		return n->file;
-	if (len > 0 && strncmp(file, c->cwd, len) == 0 && file[len] == '/')
-		return file + len + 1;
-	return file;
+	return file != NULL ? cli_relative(file, c->cwd) : n->file;
 }
 
 /* Print n and its children as indented rows, small nodes left out. */

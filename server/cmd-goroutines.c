@@ -85,16 +85,11 @@ static const char *
 cmd_goroutines_display(const struct cmd_goroutines *c, const char *file)
 {
 	const char *local;
-	size_t n = strlen(c->cwd);
 
 	if (file == NULL)
 		return NULL;
 	local = sourcemap_resolve(c->map, file);
-	if (local == NULL)
-		return file;
-	if (n > 0 && strncmp(local, c->cwd, n) == 0 && local[n] == '/')
-		return local + n + 1;
-	return local;
+	return local != NULL ? cli_relative(local, c->cwd) : file;
 }
 
 /* Print the summary line above the groups. */

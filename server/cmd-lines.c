@@ -81,17 +81,6 @@ cmd_lines_pct(int64_t v, int64_t total)
 	return total != 0 ? 100.0 * (double)v / (double)total : 0;
 }
 
-/* Return a file for display: relative to cwd when under it. */
-static const char *
-cmd_lines_display(const char *file, const char *cwd)
-{
-	size_t n = strlen(cwd);
-
-	if (strncmp(file, cwd, n) == 0 && file[n] == '/')
-		return file + n + 1;
-	return file;
-}
-
 /* Print the report as a table; resolved files are shown as local paths. */
 static void
 cmd_lines_text(const struct lines_report *r, struct sourcemap *map,
@@ -110,7 +99,7 @@ cmd_lines_text(const struct lines_report *r, struct sourcemap *map,
 	    "function  file:line");
 	for (i = 0; i < r->n && i < top; i++) {
 		file = sourcemap_resolve(map, r->entries[i].file);
-		file = file != NULL ? cmd_lines_display(file, cwd) :
+		file = file != NULL ? cli_relative(file, cwd) :
 		    r->entries[i].file;
 		printf("%10s %5.1f%% %10s %5.1f%%  %s  %s:%lld\n",
 		    units_format(r->entries[i].flat, r->unit, flat, sizeof flat),
